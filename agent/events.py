@@ -1,0 +1,141 @@
+"""Events the `Conversation` publishes to its subscribers (the console, the kiosk, tests).
+
+Facts are named in the past tense. They are frozen, slotted dataclasses: cheap to create on the
+render thread and safe to hand to another thread. Subscribers must not block; the Textual console
+forwards them to its event loop with `call_from_thread`/`post_message`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from contracts import EngineInfo, Plan, Utterance
+
+WindowState = Literal["open", "closed", "crashed", "unavailable", "disabled"]
+
+
+@dataclass(frozen=True, slots=True)
+class UtteranceReceived:
+    """Someone said something. Attributes: utterance."""
+
+    utterance: Utterance
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStarted:
+    """A plan preempted whatever played before.
+
+    Attributes:
+        plan: the validated plan now playing.
+        plan_id: its id; frames carry it, so stale frames of older plans can be dropped.
+        utterance: what it was made from, or None for explicit plans.
+        interpret_ms: time spent turning the text into the plan.
+    """
+
+    plan: Plan
+    plan_id: int
+    utterance: Utterance | None = None
+    interpret_ms: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyReady:
+    """The avatar answers. Attributes: text, the plan id whose `talk`/`chat` step speaks it."""
+
+    text: str
+    plan_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class FrameRendered:
+    """A frame went to the sinks.
+
+    Attributes:
+        seq: frame sequence number.
+        t: the wall-clock time it represents.
+        plan_id: the plan that was playing.
+        render_ms: engine time for this frame.
+    """
+
+    seq: int
+    t: float
+    plan_id: int
+    render_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """A snapshot for status bars.
+
+    Attributes:
+        engine: the running engine's info (name, device, real weights, fallback flag).
+        fps: frames per second over the last couple of seconds.
+        latency_p50_ms: median time from a plan's start to its first frame on screen/sinks.
+        latency_p95_ms: 95th percentile of the same.
+        queue_depth: frames waiting for sinks (0 or 1: stale frames are dropped).
+        window: state of the pygame window.
+        portrait: path of the current portrait.
+        recording: path being recorded to, or None.
+        notes: short user-facing notes (e.g. how to get the real weights).
+    """
+
+    engine: EngineInfo
+    fps: float = 0.0
+    latency_p50_ms: float = 0.0
+    latency_p95_ms: float = 0.0
+    queue_depth: int = 0
+    window: WindowState = "disabled"
+    portrait: str = ""
+    recording: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChanged:
+    """The status snapshot changed (published at most a few times per second)."""
+
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class PortraitChanged:
+    """A new portrait is live. Attributes: path, notes from face detection."""
+
+    path: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WindowStateChanged:
+    """The window opened, closed, crashed or is unavailable. Attributes: state, reason."""
+
+    state: WindowState
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorOccurred:
+    """Something failed; the app keeps running unless `fatal`.
+
+    Attributes:
+        source: which part failed ("portrait", "engine", "window", "interpreter", ...).
+        message: short, user-facing, says what to do next.
+        fatal: True when the conversation cannot go on.
+    """
+
+    source: str
+    message: str
+    fatal: bool = False
+
+
+Event = (
+    UtteranceReceived
+    | PlanStarted
+    | ReplyReady
+    | FrameRendered
+    | StatusChanged
+    | PortraitChanged
+    | WindowStateChanged
+    | ErrorOccurred
+)

@@ -1,0 +1,29 @@
+"""Contracts shared by every package: utterances, plans, poses, frames and the engine interface.
+
+They live in one small bottom-layer package so that `intents`, `animator`, `renderer` and `agent`
+can all import them without importing each other (DESIGN.md: "defined once, imported everywhere").
+"""
+
+from contracts.engine import Engine, EngineInfo, Source
+from contracts.frame import Frame
+from contracts.plan import INTENTS, IntentName, Plan, PlanSource, Step
+from contracts.pose import CHANNELS, ChannelName, ChannelSpec, Pose
+from contracts.utterance import Utterance, UtteranceSource
+
+__all__ = [
+    "CHANNELS",
+    "INTENTS",
+    "ChannelName",
+    "ChannelSpec",
+    "Engine",
+    "EngineInfo",
+    "Frame",
+    "IntentName",
+    "Plan",
+    "PlanSource",
+    "Pose",
+    "Source",
+    "Step",
+    "Utterance",
+    "UtteranceSource",
+]

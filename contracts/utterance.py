@@ -1,0 +1,30 @@
+"""`Utterance`: one thing a person (or a script) said to the portrait."""
+
+from __future__ import annotations
+
+import time
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+UtteranceSource = Literal["typed", "voice", "script"]
+
+
+class Utterance(BaseModel):
+    """Text plus where it came from.
+
+    Attributes:
+        text: what was said, as typed or recognised.
+        source: "typed" (console), "voice" (speech recognition) or "script".
+        language: ISO code ("ko", "en") when known.
+        started_at: wall-clock time (`time.time()`) the person started, if known.
+        ended_at: wall-clock time the utterance was complete.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = Field(max_length=20_000)
+    source: UtteranceSource = "typed"
+    language: str | None = None
+    started_at: float | None = None
+    ended_at: float = Field(default_factory=time.time)

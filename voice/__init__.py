@@ -1,0 +1,1 @@
+"""Voice input: microphone capture, voice-activity detection and speech recognition (planned)."""
