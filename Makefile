@@ -21,6 +21,7 @@ run: $(STAMP)
 	$(BIN)/avatar $(ARGS)
 
 test: $(STAMP)
+	bash scripts/system-deps.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
