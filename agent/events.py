@@ -129,6 +129,26 @@ class ErrorOccurred:
     fatal: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class WindowKeyPressed:
+    """A key was pressed in the window. Attributes: key, the chord ("f11", "ctrl+s", "1")."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExitRequested:
+    """Someone asked the app to end (kiosk operator combination, signal).
+
+    Attributes:
+        source: where the request came from ("window", "signal", "input").
+        detail: e.g. the key chord or the signal name.
+    """
+
+    source: str
+    detail: str = ""
+
+
 Event = (
     UtteranceReceived
     | PlanStarted
@@ -138,4 +158,6 @@ Event = (
     | PortraitChanged
     | WindowStateChanged
     | ErrorOccurred
+    | WindowKeyPressed
+    | ExitRequested
 )

@@ -1,0 +1,268 @@
+"""The one `Settings` object: defaults, then a TOML file, then `AVATAR_*` env vars, then overrides.
+
+Every option has a default that works offline with no GPU and no weights. `load_settings` is the
+only loader; the CLI turns its flags into overrides so no default is declared twice.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import tomllib
+import types
+import typing
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+ASSETS_DIR = REPO_ROOT / "assets"
+DEFAULT_PORTRAIT = ASSETS_DIR / "portrait.png"
+CONFIG_ENV = "AVATAR_CONFIG"
+EngineName = Literal["auto", "liveportrait", "fallback"]
+ENGINE_NAMES: tuple[EngineName, ...] = typing.get_args(EngineName)
+
+_TOML_VALUES: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "avatar_toml_values", default=None
+)
+
+
+class ConfigError(ValueError):
+    """The configuration file or a setting is invalid; the message names the file/line or key."""
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "portrait-agent"
+
+
+class WindowSettings(BaseModel):
+    """The pygame window that shows the portrait."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    """Open the window at start (the console still runs without it)."""
+    size: tuple[int, int] = Field(default=(512, 512))
+    """Window size in pixels, (width, height); frames are scaled to fit, keeping the aspect."""
+    fullscreen: bool = False
+    """Start fullscreen (kiosk mode always does)."""
+    overlay: bool = False
+    """Draw the small fps/engine overlay in a corner of the window."""
+    hide_cursor: bool = False
+    """Hide the mouse cursor over the window (kiosk mode always does)."""
+    exit_combo: str = "ctrl+shift+q"
+    """Key combination that closes the window; in kiosk mode it ends the program."""
+    title: str = "portrait-agent"
+    """Window title."""
+
+
+class KioskSettings(BaseModel):
+    """Unattended installations: attract loop, text input, supervision."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    attract_script: Path | None = ASSETS_DIR / "scripts" / "attract.yaml"
+    """Script played after `idle_seconds` without input (None: cycle `attract_texts`)."""
+    attract_texts: list[str] = Field(default_factory=lambda: ["웃어줘", "look left", "wink at me"])
+    """Utterances cycled through when idle and no attract script is set."""
+    idle_seconds: float = Field(default=30.0, gt=0.0)
+    """Seconds without input before the attract loop starts."""
+    input: str = "stdin"
+    """Where utterances come from, one per line: "stdin", or the path of a FIFO or a text file
+    that other programs append to."""
+    restart_backoff_s: float = Field(default=1.0, gt=0.0)
+    """First delay before reopening a crashed window; doubles per failure."""
+    max_backoff_s: float = Field(default=30.0, gt=0.0)
+    """Longest delay between window restarts."""
+    engine_error_limit: int = Field(default=20, ge=1)
+    """Engine failures within `engine_error_window_s` that make the kiosk re-create the engine."""
+    engine_error_window_s: float = Field(default=10.0, gt=0.0)
+    """Time window for counting engine failures."""
+
+
+class Settings(BaseSettings):
+    """Everything the avatar can be told, with offline-safe defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AVATAR_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    portrait: Path = DEFAULT_PORTRAIT
+    """The portrait photo (JPEG, PNG or WebP)."""
+    engine: EngineName = "auto"
+    """"auto" (LivePortrait when its weights are present, else the fallback), "liveportrait",
+    or "fallback" (weight-free CPU engine)."""
+    models_dir: Path | None = None
+    """Folder holding the model weights (None: the user cache the `models` command downloads to)."""
+    device: str | None = None
+    """Torch device for LivePortrait ("cuda", "cuda:1", "cpu"; None: CUDA when available)."""
+    target_fps: float = Field(default=30.0, gt=0.0, le=120.0)
+    """Frames per second the live loop aims for; slow engines show fewer frames, never slower
+    motion."""
+    seed: int = 0
+    """Seed of the idle life (blinks, sway) so sessions and renders are reproducible."""
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    """Where transcripts (`transcripts/`) and recordings (`recordings/`) are written."""
+    window: WindowSettings = Field(default_factory=WindowSettings)
+    """The pygame window."""
+    kiosk: KioskSettings = Field(default_factory=KioskSettings)
+    """Kiosk mode (`avatar kiosk`)."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Overrides beat env vars, env vars beat the TOML file, the file beats defaults."""
+        toml_source = InitSettingsSource(settings_cls, init_kwargs=_TOML_VALUES.get() or {})
+        return (init_settings, env_settings, toml_source)
+
+    @property
+    def transcripts_dir(self) -> Path:
+        """Folder of the per-session JSONL transcripts."""
+        return self.data_dir / "transcripts"
+
+    @property
+    def recordings_dir(self) -> Path:
+        """Folder of the live-session recordings."""
+        return self.data_dir / "recordings"
+
+
+def load_settings(config_path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings from the TOML file, `AVATAR_*` env vars and `overrides`, in that order.
+
+    Args:
+        config_path: TOML file; None reads `$AVATAR_CONFIG` when set, else no file.
+        overrides: field values that win over everything (nested models as dicts); None values
+            are ignored so CLI flags that were not given do not override anything.
+
+    Raises:
+        ConfigError: the file is missing or not valid TOML (message names file and line), or a
+            value is invalid (message names the key and, for file values, the line).
+    """
+    if config_path is None and os.environ.get(CONFIG_ENV):
+        config_path = os.environ[CONFIG_ENV]
+    path = Path(config_path).expanduser() if config_path is not None else None
+    toml_values = _read_toml(path) if path is not None else {}
+    given = {key: value for key, value in overrides.items() if value is not None}
+    token = _TOML_VALUES.set(toml_values)
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        raise ConfigError(_describe_validation_error(exc, path, toml_values)) from exc
+    finally:
+        _TOML_VALUES.reset(token)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file '{path}': file not found.") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file '{path}': cannot be read ({exc}).") from exc
+    try:
+        values = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(_describe_toml_error(path, text, exc)) from exc
+    return _resolve_paths(Settings, values, path.parent)
+
+
+def _describe_toml_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """'config file X, line N, column M: invalid TOML: <problem>.' from tomllib's message."""
+    message = str(exc)
+    at = re.search(r"\s*\(at line (\d+), column (\d+)\)", message)
+    if at:
+        problem = message[: at.start()]
+        return (
+            f"config file '{path}', line {at.group(1)}, column {at.group(2)}: "
+            f"invalid TOML: {problem}."
+        )
+    problem = message.replace(" (at end of document)", "")
+    last_line = max(1, len(text.splitlines()))
+    return (
+        f"config file '{path}', line {last_line}: invalid TOML: {problem} "
+        "(the file ends before the value is complete)."
+    )
+
+
+def _resolve_paths(model: type[BaseModel], values: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Make relative path values in the file relative to the file's folder, not the cwd."""
+    resolved = dict(values)
+    for name, field in model.model_fields.items():
+        value = resolved.get(name)
+        if isinstance(value, dict) and _nested_model(field.annotation):
+            resolved[name] = _resolve_paths(_nested_model(field.annotation), value, base)  # type: ignore[arg-type]
+        elif isinstance(value, str) and _is_path(field.annotation):
+            candidate = Path(value).expanduser()
+            resolved[name] = candidate if candidate.is_absolute() else base / candidate
+    return resolved
+
+
+def _is_path(annotation: Any) -> bool:
+    if annotation is Path:
+        return True
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        return Path in typing.get_args(annotation)
+    return False
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _describe_validation_error(
+    exc: ValidationError, path: Path | None, toml_values: dict[str, Any]
+) -> str:
+    problems = []
+    for error in exc.errors():
+        loc = tuple(str(part) for part in error["loc"])
+        key = ".".join(loc) or "(settings)"
+        where = ""
+        if path is not None and _has_key(toml_values, loc):
+            line = _find_key_line(path, loc)
+            where = f"config file '{path}', line {line}: " if line else f"config file '{path}': "
+        problems.append(f"{where}setting '{key}': {error['msg']}")
+    return "; ".join(problems)
+
+
+def _has_key(values: dict[str, Any], loc: tuple[str, ...]) -> bool:
+    node: Any = values
+    for part in loc:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _find_key_line(path: Path, loc: tuple[str, ...]) -> int | None:
+    """Line (1-based) of `loc` in the TOML file: `[table]` headers or dotted keys, best effort."""
+    table: tuple[str, ...] = ()
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        header = re.fullmatch(r"\[\s*([^\[\]]+?)\s*\]", line)
+        if header:
+            table = tuple(part.strip() for part in header.group(1).split("."))
+            continue
+        key = re.match(r"([A-Za-z0-9_.\-\s\"']+?)\s*=", line)
+        if key:
+            parts = tuple(p.strip().strip("\"'") for p in key.group(1).split("."))
+            full = table + parts
+            if full == loc[: len(full)] and len(full) >= 1 and full[: len(table)] == table:
+                return number
+    return None

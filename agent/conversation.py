@@ -1,0 +1,405 @@
+"""`Conversation`: the one place every utterance goes through, and the live frame loop.
+
+Console, scripts, the kiosk and voice all call `submit`/`play`. The conversation interprets the
+text, preempts the running plan, and a worker thread samples the timeline by wall clock, renders
+frames and hands them to the sinks (window, recorder, terminal preview). It publishes events for
+everything and never lets a failing part stop the loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+
+from agent._bus import ErrorReporter, EventBus
+from agent._loop import TickLoop
+from agent._window import WindowSupervisor
+from agent.config import Settings
+from agent.events import (
+    Event,
+    FrameRendered,
+    PlanStarted,
+    PortraitChanged,
+    ReplyReady,
+    Status,
+    StatusChanged,
+    UtteranceReceived,
+    WindowState,
+)
+from agent.metrics import LatencyStats, RateMeter
+from agent.recording import Recorder
+from agent.transcript import Transcript, session_file_name
+from animator.engines import ENGINE_CHOICES, create_engine
+from animator.player import Player
+from animator.portrait import load_portrait
+from animator.timeline import Timeline
+from contracts import EngineInfo, Frame, Plan, Utterance, UtteranceSource
+from intents import load_interpreter
+
+log = logging.getLogger("avatar.agent")
+
+T = TypeVar("T")
+STATUS_INTERVAL_S = 0.25
+HISTORY_SIZE = 500
+
+
+class Conversation:
+    """Utterances in, plans played, frames out; thread-safe.
+
+    Args:
+        settings: the loaded settings.
+        window: open the pygame window at `start` (None: `settings.window.enabled`).
+        supervised: kiosk behaviour: reopen a crashed window with backoff, re-create a failing
+            engine (then fall back to the fallback engine), and report the exit combination.
+    """
+
+    def __init__(
+        self, settings: Settings, *, window: bool | None = None, supervised: bool = False
+    ) -> None:
+        self.settings = settings
+        self._want_window = settings.window.enabled if window is None else window
+        self._supervised = supervised
+        self._bus = EventBus()
+        self._errors = ErrorReporter(self._bus)
+        self._lock = threading.RLock()
+        self._loop = TickLoop(self._tick, settings.target_fps)
+        self._window = WindowSupervisor(
+            settings.window, settings.target_fps, self._bus,
+            supervised=supervised, kiosk=settings.kiosk,
+        )
+        self._fps = RateMeter()
+        self._latency = LatencyStats()
+        self._history: deque[str] = deque(maxlen=HISTORY_SIZE)
+        self._transcript_path = settings.transcripts_dir / session_file_name("session", ".jsonl")
+        self._transcript: Transcript | None = None
+        self._interpreter = None
+        self._player: Player | None = None
+        self._engine_name: str = settings.engine
+        self._image: np.ndarray | None = None
+        self._portrait_path = Path(settings.portrait)
+        self._notes: dict[str, tuple[str, ...]] = {}
+        self._recorder: Recorder | None = None
+        self._latest: Frame | None = None
+        self._pending: dict[int, float] = {}
+        self._last_status: Status | None = None
+        self._next_status = 0.0
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def start(self) -> None:
+        """Load the portrait, engine and interpreter, open the window, start the frame loop.
+
+        Raises:
+            animator.PortraitError: the configured portrait cannot be used.
+            ValueError: the configured engine cannot be created.
+        """
+        with self._lock:
+            if self._player is not None:
+                return
+            image = load_portrait(self._portrait_path)
+            engine, notes = create_engine(
+                self._engine_name, models_dir=self.settings.models_dir, device=self.settings.device
+            )
+            source = engine.prepare(image)
+            self._image = image
+            self._notes["engine"] = tuple(notes)
+            self._notes["portrait"] = tuple(source.notes)
+            self._interpreter = load_interpreter()
+            self._player = Player(engine, source, Timeline(seed=self.settings.seed))
+            self._transcript = Transcript(self._transcript_path)
+        for note in notes:
+            log.warning("%s", note)
+        if self._want_window:
+            self.open_window()
+        self._loop.start()
+        self._publish_status(force=True)
+
+    def stop(self) -> None:
+        """Stop the frame loop, close the window, finish a recording, close the transcript."""
+        self._loop.stop()
+        self._window.close()
+        self.stop_recording()
+        with self._lock:
+            if self._transcript is not None:
+                self._transcript.close()
+
+    # ----------------------------------------------------------------- utterances and plans
+
+    def submit(self, text: str, source: UtteranceSource = "typed") -> Plan | None:
+        """Interpret `text` and play the plan at once, preempting what plays.
+
+        Returns:
+            The plan, or None for empty text or when the interpreter failed (reported as
+            `ErrorOccurred`).
+        """
+        text = text.strip()
+        if not text:
+            return None
+        interpreter = self._require(self._interpreter)
+        utterance = Utterance(text=text, source=source)
+        self._history.append(text)
+        self._bus.publish(UtteranceReceived(utterance=utterance))
+        self._require(self._transcript).utterance(utterance)
+        started = time.perf_counter()
+        try:
+            plan = interpreter.interpret(text)
+        except Exception as exc:
+            log.debug("interpreter failed", exc_info=True)
+            self._errors.report("interpreter", f"could not understand {text!r}: {exc}")
+            return None
+        self._start(plan, utterance, (time.perf_counter() - started) * 1000.0)
+        return plan
+
+    def play(self, plan: Plan, utterance: Utterance | None = None) -> int:
+        """Play an explicit plan at once, preempting what plays; returns its plan id."""
+        return self._start(plan, utterance, 0.0)
+
+    def _start(self, plan: Plan, utterance: Utterance | None, interpret_ms: float) -> int:
+        player = self._require(self._player)
+        now = time.monotonic()
+        plan_id = player.play(plan, now)
+        with self._lock:
+            self._pending = {plan_id: now}  # older plans will never show a first frame
+        self._loop.wake()
+        transcript = self._require(self._transcript)
+        transcript.plan(plan, plan_id, interpret_ms)
+        self._bus.publish(PlanStarted(plan, plan_id, utterance, interpret_ms))
+        reply = reply_text(plan)
+        if reply:
+            transcript.reply(reply, plan_id)
+            self._bus.publish(ReplyReady(text=reply, plan_id=plan_id))
+        return plan_id
+
+    # ----------------------------------------------------------------- the frame loop
+
+    def _tick(self, now: float) -> None:
+        """One frame: render the pose for `now`, deliver it, watch the window, publish status."""
+        player = self._player
+        if player is None:
+            return
+        started = time.perf_counter()
+        try:
+            frame = player.render_now(now)
+        except Exception as exc:
+            log.debug("engine failed", exc_info=True)
+            self._engine_failed(exc)
+        else:
+            self._deliver(frame, (time.perf_counter() - started) * 1000.0)
+        self._window.check(now)
+        self._publish_status()
+
+    def _deliver(self, frame: Frame, render_ms: float) -> None:
+        player = self._require(self._player)
+        with self._lock:
+            if frame.plan_id != player.plan_id:
+                return  # a newer plan started while this frame was rendered: drop it
+            self._latest = frame
+            started_at = self._pending.pop(frame.plan_id, None)
+            recorder = self._recorder
+        delivered = time.monotonic()
+        if started_at is not None:
+            self._latency.add((delivered - started_at) * 1000.0)
+        self._window.submit(frame)
+        if recorder is not None:
+            recorder.add(frame)
+        self._fps.tick(delivered)
+        self._bus.publish(FrameRendered(frame.seq, frame.t, frame.plan_id, render_ms))
+
+    def _engine_failed(self, exc: Exception) -> None:
+        player = self._require(self._player)
+        name = player.engine.info.name
+        self._errors.report("engine", f"{name} engine failed: {exc}. Showing the last frame.")
+        limit = self.settings.kiosk.engine_error_limit
+        window_s = self.settings.kiosk.engine_error_window_s
+        if self._supervised and self._errors.recent_count("engine", window_s) >= limit:
+            self._recover_engine()
+
+    def _recover_engine(self) -> None:
+        """Kiosk: re-create the engine; if that fails or is the same broken kind, use fallback."""
+        self._errors.forget("engine")
+        current = self._require(self._player).engine.info
+        choice = "fallback" if current.fallback else self._engine_name
+        for name in dict.fromkeys([choice, "fallback"]):
+            try:
+                self.set_engine(name)
+            except Exception as exc:
+                self._errors.report("engine", f"could not restart the {name} engine: {exc}")
+                continue
+            log.warning("engine restarted as %s", name)
+            return
+
+    # ----------------------------------------------------------------- events and status
+
+    def subscribe(self, callback: Callable[[Event], None]) -> Callable[[], None]:
+        """Call `callback` with every event; returns the unsubscribe function.
+
+        Callbacks run on the render thread or the caller's thread and must not block.
+        """
+        return self._bus.subscribe(callback)
+
+    def status(self) -> Status:
+        """A snapshot for status bars."""
+        player = self._player
+        engine = player.engine.info if player else EngineInfo(name=self._engine_name)
+        with self._lock:
+            notes = tuple(note for group in self._notes.values() for note in group)
+            recording = str(self._recorder.path) if self._recorder is not None else None
+        return Status(
+            engine=engine,
+            fps=round(self._fps.rate(time.monotonic()), 1),
+            latency_p50_ms=round(self._latency.percentile(50), 1),
+            latency_p95_ms=round(self._latency.percentile(95), 1),
+            queue_depth=self._window.queue_depth(),
+            window=self._window.state,
+            portrait=str(self._portrait_path),
+            recording=recording,
+            notes=notes,
+        )
+
+    def latest_frame(self) -> Frame | None:
+        """The newest delivered frame (for the terminal preview), or None before the first."""
+        return self._latest
+
+    def _publish_status(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now < self._next_status:
+            return
+        self._next_status = now + STATUS_INTERVAL_S
+        status = self.status()
+        if force or status != self._last_status:
+            self._last_status = status
+            self._bus.publish(StatusChanged(status=status))
+
+    # ----------------------------------------------------------------- portrait and engine
+
+    def set_portrait(self, path: str | Path) -> None:
+        """Make the photo at `path` the live portrait.
+
+        Raises:
+            animator.PortraitError / NoFaceError: unreadable file or no face; the old portrait
+                stays live and an `ErrorOccurred` event is published as well.
+        """
+        player = self._require(self._player)
+        path = Path(path).expanduser()
+        try:
+            image = load_portrait(path)
+            source = player.engine.prepare(image)
+        except ValueError as exc:
+            self._errors.report("portrait", f"{exc} The previous portrait stays.")
+            raise
+        with self._lock:
+            player.swap(source=source)
+            self._image, self._portrait_path = image, path
+            self._notes["portrait"] = tuple(source.notes)
+        self._bus.publish(PortraitChanged(path=str(path), notes=tuple(source.notes)))
+        self._publish_status(force=True)
+
+    def set_engine(self, name: str) -> EngineInfo:
+        """Switch to engine `name` ("auto", "liveportrait", "fallback") for the live portrait.
+
+        Raises:
+            ValueError: unknown name, or LivePortrait weights missing (says how to get them).
+        """
+        player = self._require(self._player)
+        engine, notes = create_engine(
+            name, models_dir=self.settings.models_dir, device=self.settings.device
+        )
+        with self._lock:
+            image = self._image
+        assert image is not None, "start() loads the portrait"
+        source = engine.prepare(image)
+        with self._lock:
+            player.swap(engine=engine, source=source)
+            self._engine_name = name
+            self._notes["engine"] = tuple(notes)
+        self._publish_status(force=True)
+        return engine.info
+
+    def engine_names(self) -> list[str]:
+        """The names `set_engine` accepts."""
+        return list(ENGINE_CHOICES)
+
+    # ----------------------------------------------------------------- recording
+
+    def start_recording(self, path: str | Path | None = None) -> Path:
+        """Record the live frames to `path` (.mp4/.gif/folder), default a new file under
+        `<data_dir>/recordings/`; returns the path. A running recording is finished first."""
+        player = self._require(self._player)
+        target = (
+            Path(path).expanduser()
+            if path is not None
+            else self.settings.recordings_dir / session_file_name("avatar", ".mp4")
+        )
+        self.stop_recording()
+        recorder = Recorder(target, self.settings.target_fps, player.source.size)
+        with self._lock:
+            self._recorder = recorder
+        self._publish_status(force=True)
+        return target
+
+    def stop_recording(self) -> Path | None:
+        """Finish the recording; returns its path, or None when none was running."""
+        with self._lock:
+            recorder, self._recorder = self._recorder, None
+        if recorder is None:
+            return None
+        path = recorder.close()
+        self._publish_status(force=True)
+        return path
+
+    # ----------------------------------------------------------------- window
+
+    def open_window(self) -> WindowState:
+        """(Re)open the pygame window; "unavailable" (with a status note) when no display."""
+        state = self._window.open()
+        with self._lock:
+            reason = self._window.reason
+            unavailable = state == "unavailable"
+            self._notes["window"] = (f"window unavailable: {reason}",) if unavailable else ()
+        self._publish_status(force=True)
+        return state
+
+    def close_window(self) -> None:
+        """Close the window; the conversation keeps running."""
+        self._window.close()
+        self._publish_status(force=True)
+
+    @property
+    def window_state(self) -> WindowState:
+        """"open", "closed", "crashed", "unavailable" or "disabled" (never opened)."""
+        return self._window.state
+
+    # ----------------------------------------------------------------- read-only facts
+
+    @property
+    def transcript_path(self) -> Path:
+        """This session's JSONL transcript."""
+        return self._transcript_path
+
+    @property
+    def history(self) -> list[str]:
+        """Submitted texts, oldest first (the last few hundred)."""
+        return list(self._history)
+
+    @staticmethod
+    def _require(value: T | None) -> T:
+        if value is None:
+            raise RuntimeError("the conversation is not started; call start() first")
+        return value
+
+
+def reply_text(plan: Plan) -> str | None:
+    """What the avatar says for `plan`: its reply, else the text of its first talk/chat step."""
+    if plan.reply:
+        return plan.reply
+    for step in plan.steps:
+        if step.intent in ("talk", "chat") and step.text:
+            return step.text
+    return None

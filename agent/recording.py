@@ -1,0 +1,77 @@
+"""Recording a live session to a video file at a constant frame rate and real-time pace.
+
+Live frames arrive at whatever rate the engine manages; a video file has a fixed rate. The
+recorder repeats the last frame for the slots the engine missed, so a minute of session is a
+minute of video however slow the engine was.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from contracts import Frame
+from renderer import open_writer
+
+log = logging.getLogger("avatar.agent")
+
+MAX_GAP_S = 5.0
+"""Longest stall filled with repeated frames; longer gaps are cut short in the video."""
+
+
+def fit_image(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Resize (H, W, 3) uint8 RGB to `size` (width, height) when it differs, else return it."""
+    width, height = size
+    if image.shape[1] == width and image.shape[0] == height:
+        return image
+    shrinking = width * height < image.shape[0] * image.shape[1]
+    interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
+    return cv2.resize(image, (width, height), interpolation=interpolation)
+
+
+class Recorder:
+    """Writes frames to `path` (.mp4, .gif or a PNG folder) at `fps`, sized `size` (w, h)."""
+
+    def __init__(self, path: Path, fps: float, size: tuple[int, int]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._fps = fps
+        self._size = size
+        self._writer = open_writer(path, fps, size)
+        self._lock = threading.Lock()
+        self._t0: float | None = None
+        self._slots_written = 0
+        self._last: np.ndarray | None = None
+
+    def add(self, frame: Frame) -> None:
+        """Append `frame` at the slot its time falls in, repeating the previous one for gaps."""
+        image = fit_image(frame.image, self._size)
+        with self._lock:
+            if self._writer is None:
+                return
+            if self._t0 is None:
+                self._t0 = frame.t
+            slot = round((frame.t - self._t0) * self._fps)
+            if slot < self._slots_written:  # its slot is already in the file: keep for gaps
+                self._last = image
+                return
+            if self._last is not None:
+                gap = slot - self._slots_written
+                for _ in range(min(gap, int(MAX_GAP_S * self._fps))):
+                    self._writer.write(self._last)
+            self._writer.write(image)
+            self._slots_written = slot + 1
+            self._last = image
+
+    def close(self) -> Path:
+        """Finish the file and return its path (idempotent)."""
+        with self._lock:
+            writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.close()
+            log.info("recording written: %s", self.path)
+        return self.path
