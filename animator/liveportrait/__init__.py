@@ -6,6 +6,7 @@ keypoint math that connects them; `seeded.py` makes deterministic stand-in weigh
 
 from __future__ import annotations
 
+from animator.liveportrait.checkpoint import CheckpointError, load_networks
 from animator.liveportrait.modeling_appearance import AppearanceFeatureExtractor
 from animator.liveportrait.modeling_motion import MotionExtractor
 from animator.liveportrait.modeling_spade import SPADEDecoder
@@ -16,6 +17,7 @@ from animator.liveportrait.networks import LivePortraitNetworks, build_networks
 
 __all__ = [
     "AppearanceFeatureExtractor",
+    "CheckpointError",
     "KeypointInfo",
     "LivePortraitNetworks",
     "MotionExtractor",
@@ -23,4 +25,5 @@ __all__ = [
     "StitchingRetargetingNetwork",
     "WarpingNetwork",
     "build_networks",
+    "load_networks",
 ]
