@@ -2,9 +2,45 @@
 
 `Conversation` is the one entry point for every input (console, scripts, kiosk, voice);
 `load_settings` builds its `Settings`; `render_script` turns a script into a video file.
+
+Names are imported on first use, so `avatar plan` or `agent.config` alone do not pull in the
+window, the engines and the video writers.
 """
 
-from agent.config import ConfigError, Settings, load_settings
-from agent.conversation import Conversation
+from __future__ import annotations
 
-__all__ = ["ConfigError", "Conversation", "Settings", "load_settings"]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agent.config import ConfigError, Settings, load_settings
+    from agent.conversation import Conversation
+    from agent.render import render_script
+    from agent.script import ScriptError, load_script
+
+_HOMES = {
+    "ConfigError": "agent.config",
+    "Conversation": "agent.conversation",
+    "ScriptError": "agent.script",
+    "Settings": "agent.config",
+    "load_script": "agent.script",
+    "load_settings": "agent.config",
+    "render_script": "agent.render",
+}
+
+__all__ = [
+    "ConfigError",
+    "Conversation",
+    "ScriptError",
+    "Settings",
+    "load_script",
+    "load_settings",
+    "render_script",
+]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'agent' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

@@ -149,7 +149,10 @@ class WindowSupervisor:
         self.restarts += 1
         self._retry_at = now + self._backoff
         self._backoff = min(self._backoff * 2.0, self._max_backoff)
-        self._sink.ensure_alive()
+        if self._state == "crashed":
+            self._sink.ensure_alive()
+        else:
+            self._sink.start()
         self._open_since = self._clock()
         self._update_state()
 

@@ -24,13 +24,24 @@ MAX_GAP_S = 5.0
 
 
 def fit_image(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Resize (H, W, 3) uint8 RGB to `size` (width, height) when it differs, else return it."""
+    """Scale (H, W, 3) uint8 RGB to fit `size` (width, height), letterboxed in black.
+
+    Returns the input unchanged when it already has that size.
+    """
     width, height = size
-    if image.shape[1] == width and image.shape[0] == height:
+    h, w = image.shape[:2]
+    if (w, h) == (width, height):
         return image
-    shrinking = width * height < image.shape[0] * image.shape[1]
-    interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
-    return cv2.resize(image, (width, height), interpolation=interpolation)
+    scale = min(width / w, height / h)
+    fitted_w, fitted_h = max(1, round(w * scale)), max(1, round(h * scale))
+    interpolation = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_LINEAR
+    fitted = cv2.resize(image, (fitted_w, fitted_h), interpolation=interpolation)
+    if (fitted_w, fitted_h) == (width, height):
+        return fitted
+    canvas = np.zeros((height, width, 3), dtype=np.uint8)
+    top, left = (height - fitted_h) // 2, (width - fitted_w) // 2
+    canvas[top : top + fitted_h, left : left + fitted_w] = fitted
+    return canvas
 
 
 class Recorder:
