@@ -1,0 +1,266 @@
+"""The console driven like a user: the real app (pilot), real Conversation, fallback engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from PIL import Image
+
+from agent import Conversation, Settings
+from agent.events import PlanStarted, PortraitChanged, ReplyReady
+from contracts import Frame
+from tests.tui._helpers import (
+    PORTRAIT,
+    TERMINAL_SIZE,
+    EventRecorder,
+    chat_text,
+    enter,
+    enter_and_wait,
+    squash,
+    wait_until,
+)
+from tui import ConsoleApp
+from tui.quick_keys import QUICK_KEYS
+from tui.widgets import CommandInput, LogPanel, NoticeBar, PortraitPreview, StatusBar
+
+pytestmark = pytest.mark.asyncio
+
+FACE = (slice(66, 162), slice(177, 273))
+"""Rows and columns of the face in assets/portrait.png."""
+
+
+def face_pixels_of(frame: Frame) -> np.ndarray:
+    return frame.image[FACE].astype(np.float64)
+
+
+async def test_utterance_shows_chips_and_changes_the_rendered_face(
+    app: ConsoleApp, conversation: Conversation, recorder: EventRecorder
+) -> None:
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await wait_until(pilot, lambda: conversation.latest_frame() is not None, "a first frame")
+        before = conversation.latest_frame()
+        text = await enter_and_wait(pilot, "활짝 웃다가 윙크해줘", "[wink")
+        assert "you › 활짝 웃다가 윙크해줘" in text
+        assert "[smile 1.0] → [wink 0.7]" in text
+        started = recorder.of_type(PlanStarted)[-1]
+        assert started.plan.intents == ["smile", "wink"]
+
+        def smiling() -> bool:
+            frame = conversation.latest_frame()
+            return frame is not None and frame.plan_id == started.plan_id and frame.pose.smile > 0.5
+
+        await wait_until(pilot, smiling, "a frame of the new plan with a visible smile")
+        after = conversation.latest_frame()
+    assert before is not None and after is not None
+    assert after.plan_id != before.plan_id
+    change = np.abs(face_pixels_of(after) - face_pixels_of(before)).mean()
+    assert change > 1.0, f"the face barely changed (mean abs difference {change:.2f})"
+
+
+async def test_chat_utterance_shows_the_reply(
+    app: ConsoleApp, recorder: EventRecorder
+) -> None:
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await enter(pilot, "안녕?")
+        await wait_until(pilot, lambda: recorder.of_type(ReplyReady), "a ReplyReady event")
+        reply = recorder.of_type(ReplyReady)[-1].text
+        await wait_until(pilot, lambda: f"avatar › {reply}" in chat_text(app), "the reply line")
+    assert reply.strip()
+    assert "[chat]" in chat_text(app)
+
+
+async def test_quick_keys_play_their_expressions(
+    app: ConsoleApp, recorder: EventRecorder
+) -> None:
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        for quick in QUICK_KEYS:
+            await pilot.press(quick.key)
+            await wait_until(
+                pilot,
+                lambda q=quick: [e.plan.intents for e in recorder.of_type(PlanStarted)][-1:]
+                == [[q.intent]],
+                f"{quick.key} to play {quick.intent}",
+            )
+            await wait_until(pilot, lambda q=quick: f"play › [{q.intent} 0.7]" in chat_text(app),
+                             f"the {quick.intent} chip")
+        footer_keys = {active.binding.id for active in app.screen.active_bindings.values()}
+    assert {quick.binding_id for quick in QUICK_KEYS} <= footer_keys
+
+
+async def test_history_restores_previous_inputs(app: ConsoleApp) -> None:
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        line = app.screen.query_one(CommandInput)
+        await enter_and_wait(pilot, "웃어줘", "you › 웃어줘")
+        await enter_and_wait(pilot, "/help", "/quit")
+        await pilot.press(*"draft")
+        await pilot.press("up")
+        assert line.value == "/help"
+        await pilot.press("up")
+        assert line.value == "웃어줘"
+        await pilot.press("down")
+        assert line.value == "/help"
+        await pilot.press("down")
+        assert line.value == "draft"
+
+
+async def test_help_lists_commands_and_quick_keys(app: ConsoleApp) -> None:
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        text = await enter_and_wait(pilot, "/help", "quick keys")
+    for usage in ("/portrait PATH", "/engine [auto|liveportrait|fallback]", "/record start|stop",
+                  "/window", "/help", "/quit"):
+        assert usage in text
+    assert "F1 smile" in text and "F8 neutral" in text
+
+
+async def test_missing_portrait_is_an_error_and_the_old_one_stays(
+    app: ConsoleApp, conversation: Conversation, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nobody-here.png"
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        text = await enter_and_wait(pilot, f"/portrait {missing}", "error ›")
+        await wait_until(pilot, lambda: "nobody-here.png" in toasts(app), "an error toast")
+        seq = conversation.latest_frame().seq
+        await wait_until(pilot, lambda: conversation.latest_frame().seq > seq, "frames go on")
+    assert squash(f"{missing}: file not found") in squash(text)
+    assert Path(conversation.status().portrait) == PORTRAIT
+    assert text.count("error ›") == 1  # the command's error and the event are shown once
+
+
+async def test_photo_without_a_face_is_refused(
+    app: ConsoleApp, conversation: Conversation, tmp_path: Path
+) -> None:
+    grey = tmp_path / "grey.png"
+    Image.fromarray(np.full((256, 256, 3), 128, np.uint8)).save(grey)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        text = await enter_and_wait(pilot, f"/portrait {grey}", "error ›")
+    assert "noface" in squash(text).lower() and "grey.png" in squash(text)
+    assert Path(conversation.status().portrait) == PORTRAIT
+
+
+async def test_valid_portrait_switches(
+    app: ConsoleApp, conversation: Conversation, recorder: EventRecorder, tmp_path: Path
+) -> None:
+    mirrored = tmp_path / "mirrored.png"
+    Image.open(PORTRAIT).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(mirrored)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        text = await enter_and_wait(pilot, f"/portrait {mirrored}", "portrait is now")
+        status = app.screen.query_one(StatusBar)
+        await wait_until(pilot, lambda: "mirrored.png" in str(status.render()), "the status bar")
+    assert [e.path for e in recorder.of_type(PortraitChanged)] == [str(mirrored)]
+    assert squash(f"portrait is now {mirrored}") in squash(text)
+    assert "error ›" not in text
+
+
+async def test_engine_commands(app: ConsoleApp, conversation: Conversation) -> None:
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await enter_and_wait(pilot, "/engine", "engines: auto, liveportrait, fallback")
+        await enter_and_wait(pilot, "/engine fallback", "engine → FALLBACK engine (cpu")
+        text = await enter_and_wait(pilot, "/engine liveportrait", "error ›", within_s=60)
+        await enter_and_wait(pilot, "/help", "quick keys")  # still running
+    error = squash(text[text.index("error ›"):])
+    assert squash("avatar models download") in error
+    assert conversation.status().engine.fallback
+
+
+async def test_record_start_stop_writes_an_mp4(
+    app: ConsoleApp, conversation: Conversation, recorder: EventRecorder, settings: Settings
+) -> None:
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await enter_and_wait(pilot, "/record start", "recording to ")
+        await wait_until(pilot, lambda: "● REC" in str(app.screen.query_one(StatusBar).render()),
+                         "the REC mark")
+        seen = len(recorder.events)
+        await wait_until(pilot, lambda: len(recorder.events) > seen + 10, "frames recorded")
+        text = await enter_and_wait(pilot, "/record stop", "recording saved: ")
+    (saved,) = recordings(settings)
+    assert squash(f"recording saved: {saved}") in squash(text)
+    frames, _ = imageio_ffmpeg.count_frames_and_secs(str(saved))
+    assert frames > 0
+
+
+def recordings(settings: Settings) -> list[Path]:
+    return sorted(settings.recordings_dir.glob("*.mp4"))
+
+
+async def test_window_command_reports_the_state(
+    app: ConsoleApp, conversation: Conversation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await enter(pilot, "/window")
+        await wait_until(pilot, lambda: conversation.window_state != "disabled", "a window state",
+                         within_s=60)
+        state = conversation.window_state
+        await wait_until(pilot, lambda: f"window {state}" in chat_text(app), "the window line")
+
+
+async def test_quit_exits(app: ConsoleApp) -> None:
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await enter(pilot, "/quit")
+        await wait_until(pilot, lambda: app.return_value is not None, "the app to exit")
+    assert app.return_code == 0
+
+
+async def test_unknown_command_suggests_the_right_one(app: ConsoleApp) -> None:
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        text = await enter_and_wait(pilot, "/portrat x.png", "error ›")
+    assert squash("Unknown command /portrat. Did you mean /portrait PATH?") in squash(text)
+
+
+async def test_tab_completes_commands_arguments_and_paths(
+    app: ConsoleApp, tmp_path: Path
+) -> None:
+    (tmp_path / "face-photo.png").write_bytes(b"")
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        line = app.screen.query_one(CommandInput)
+        for typed, completed in [
+            ("/po", "/portrait "),
+            ("/engine f", "/engine fallback"),
+            (f"/portrait {tmp_path}/fa", f"/portrait {tmp_path}/face-photo.png"),
+        ]:
+            line.value = ""
+            await pilot.press(*typed)
+            await wait_until(pilot, lambda c=completed: c in shown(line),
+                             f"{typed!r} to show the completion {completed!r}")
+            await pilot.press("tab")
+            assert line.value == completed
+
+
+def shown(line: CommandInput) -> str:
+    """The input line as drawn: the typed text followed by the greyed-out suggestion."""
+    return "".join(segment.text for segment in line.render_line(0)).strip()
+
+
+def toasts(app: ConsoleApp) -> str:
+    """The text of the notification toasts on screen."""
+    return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
+
+
+async def test_startup_shows_degraded_states_and_the_transcript_path(
+    app: ConsoleApp, conversation: Conversation
+) -> None:
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        notices = str(app.screen.query_one(NoticeBar).render())
+        await pilot.press("f9")
+        panel = app.screen.query_one(LogPanel)
+        transcript = str(conversation.transcript_path)
+        await wait_until(pilot, lambda: transcript in "".join(s.text for s in panel.lines),
+                         "the transcript path in the log panel")
+        assert panel.display
+        await pilot.press("f9")
+        assert not panel.display
+    assert "FALLBACK engine — run `avatar models download`" in notices
+
+
+async def test_preview_draws_live_frames(app: ConsoleApp) -> None:
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        preview = app.screen.query_one(PortraitPreview)
+        await wait_until(pilot, lambda: preview.frame_seq is not None, "a first preview frame")
+        first = preview.frame_seq
+        await wait_until(pilot, lambda: preview.frame_seq != first, "the preview to refresh")
+        lines = preview.render().plain.splitlines()
+    assert len(lines) == preview.content_size.height
+    assert "▀" in "".join(lines)

@@ -1,0 +1,62 @@
+"""The Textual operator console (`avatar` with no subcommand) and its entry point."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from textual.app import App
+from textual.screen import Screen
+
+from agent import Conversation, Settings
+from tui.screens.main import MainScreen
+
+
+class ConsoleApp(App[int]):
+    """Chat with the portrait, play quick expressions, watch it live, run slash commands.
+
+    The caller owns the Conversation's lifecycle (`start()` before, `stop()` after the app runs);
+    `run_console` does both.
+
+    Args:
+        conversation: a started Conversation.
+        live: False freezes the machine-dependent parts of the screen (the preview shows a
+            placeholder; fps, latency and queue depth show "--") for deterministic snapshots.
+        keymap: binding id → key, e.g. {"quick.smile": "ctrl+1"} (ids are listed in the footer
+            bindings: `quick.<intent>`, `console.toggle_log`, `input.*`).
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "portrait-agent"
+
+    def __init__(
+        self,
+        conversation: Conversation,
+        *,
+        live: bool = True,
+        keymap: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.conversation = conversation
+        self.live = live
+        if keymap:
+            self.set_keymap(dict(keymap))
+
+    def get_default_screen(self) -> Screen[None]:
+        """The main screen is the app's base screen."""
+        return MainScreen(self.conversation, live=self.live)
+
+
+def run_console(settings: Settings) -> int:
+    """Start a Conversation from `settings`, run the console until the user quits, stop it.
+
+    Returns:
+        The process exit code: 0 after /quit or Ctrl+Q, 1 if the app failed.
+    """
+    conversation = Conversation(settings)
+    conversation.start()
+    try:
+        app = ConsoleApp(conversation)
+        app.run()
+    finally:
+        conversation.stop()
+    return app.return_code or 0

@@ -1,0 +1,92 @@
+"""Runs a parsed slash command against the Conversation and says what happened.
+
+Blocking (switching engines loads weights, stopping a recording finishes the mp4), so the screen
+calls `run_command` from a thread worker and shows the returned `CommandOutcome`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent import Conversation
+from tui.commands import ParsedCommand, help_lines
+from tui.quick_keys import quick_key_help
+from tui.widgets.status_bar import WINDOW_NOTICES
+
+
+@dataclass(frozen=True, slots=True)
+class CommandOutcome:
+    """What a command did.
+
+    Attributes:
+        notes: lines for the chat log.
+        error: the failure, user-facing, or None when it worked.
+        quit: True when the console should exit.
+    """
+
+    notes: tuple[str, ...] = ()
+    error: str | None = None
+    quit: bool = False
+
+
+def run_command(conversation: Conversation, parsed: ParsedCommand) -> CommandOutcome:
+    """Run `parsed` and describe the result; expected failures become `CommandOutcome.error`.
+
+    `ValueError` covers bad portraits (`PortraitError`, `NoFaceError`) and engines that cannot
+    run; `OSError` covers files that cannot be written.
+    """
+    handler = _HANDLERS[parsed.command.name]
+    try:
+        return handler(conversation, parsed.argument)
+    except (ValueError, OSError) as exc:
+        return CommandOutcome(error=str(exc))
+
+
+def _portrait(conversation: Conversation, argument: str) -> CommandOutcome:
+    path = Path(argument).expanduser()
+    conversation.set_portrait(path)
+    return CommandOutcome(notes=(f"portrait → {path}",))
+
+
+def _engine(conversation: Conversation, argument: str) -> CommandOutcome:
+    if not argument:
+        names = ", ".join(conversation.engine_names())
+        current = conversation.status().engine.status_line()
+        return CommandOutcome(notes=(f"engine: {current}", f"engines: {names}"))
+    info = conversation.set_engine(argument)
+    return CommandOutcome(notes=(f"engine → {info.status_line()}",))
+
+
+def _record(conversation: Conversation, argument: str) -> CommandOutcome:
+    if argument == "start":
+        path = conversation.start_recording()
+        return CommandOutcome(notes=(f"recording to {path} — /record stop finishes it",))
+    saved = conversation.stop_recording()
+    if saved is None:
+        return CommandOutcome(notes=("not recording — /record start begins a recording",))
+    return CommandOutcome(notes=(f"recording saved: {saved}",))
+
+
+def _window(conversation: Conversation, argument: str) -> CommandOutcome:
+    state = conversation.open_window()
+    return CommandOutcome(notes=(WINDOW_NOTICES.get(state, f"window {state}"),))
+
+
+def _help(conversation: Conversation, argument: str) -> CommandOutcome:
+    return CommandOutcome(notes=(*help_lines(), quick_key_help()))
+
+
+def _quit(conversation: Conversation, argument: str) -> CommandOutcome:
+    return CommandOutcome(notes=("bye",), quit=True)
+
+
+_HANDLERS: dict[str, Callable[[Conversation, str], CommandOutcome]] = {
+    "portrait": _portrait,
+    "engine": _engine,
+    "record": _record,
+    "window": _window,
+    "help": _help,
+    "quit": _quit,
+}
