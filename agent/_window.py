@@ -23,6 +23,8 @@ log = logging.getLogger("avatar.agent")
 CHECK_INTERVAL_S = 0.25
 STABLE_AFTER_S = 10.0
 """A window that stays open this long resets the restart backoff."""
+RESTARTABLE: tuple[WindowState, ...] = ("crashed", "closed", "unavailable")
+"""States a supervised window is reopened from (a display may appear after boot)."""
 
 
 class WindowSupervisor:
@@ -139,7 +141,7 @@ class WindowSupervisor:
             state = self._update_state()
             if state == "open" and now - self._open_since >= STABLE_AFTER_S:
                 self._backoff = self._first_backoff
-            if self._supervised and state in ("crashed", "closed") and now >= self._retry_at:
+            if self._supervised and state in RESTARTABLE and now >= self._retry_at:
                 self._restart(now)
 
     def _restart(self, now: float) -> None:

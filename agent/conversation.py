@@ -20,6 +20,7 @@ import numpy as np
 
 from agent._bus import ErrorReporter, EventBus
 from agent._loop import TickLoop
+from agent._portrait import prepare_portrait
 from agent._window import WindowSupervisor
 from agent.config import Settings
 from agent.events import (
@@ -37,8 +38,8 @@ from agent.metrics import LatencyStats, RateMeter
 from agent.recording import Recorder
 from agent.transcript import Transcript, session_file_name
 from animator.engines import ENGINE_CHOICES, create_engine
+from animator.errors import PortraitError
 from animator.player import Player
-from animator.portrait import load_portrait
 from animator.timeline import Timeline
 from contracts import EngineInfo, Frame, Plan, Utterance, UtteranceSource
 from intents import load_interpreter
@@ -103,11 +104,10 @@ class Conversation:
         with self._lock:
             if self._player is not None:
                 return
-            image = load_portrait(self._portrait_path)
             engine, notes = create_engine(
                 self._engine_name, models_dir=self.settings.models_dir, device=self.settings.device
             )
-            source = engine.prepare(image)
+            image, source = prepare_portrait(engine, self._portrait_path)
             self._image = image
             self._notes["engine"] = tuple(notes)
             self._notes["portrait"] = tuple(source.notes)
@@ -289,9 +289,8 @@ class Conversation:
         player = self._require(self._player)
         path = Path(path).expanduser()
         try:
-            image = load_portrait(path)
-            source = player.engine.prepare(image)
-        except ValueError as exc:
+            image, source = prepare_portrait(player.engine, path)
+        except PortraitError as exc:
             self._errors.report("portrait", f"{exc} The previous portrait stays.")
             raise
         with self._lock:

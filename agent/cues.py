@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from agent.script import Script, ScriptError, ScriptEvent
-from animator.timeline import Timeline
+from animator.timeline import Presets, Timeline, load_presets
 from contracts import Plan, Step, Utterance
 
 HELD_EXPRESSION_S = 2.0
@@ -57,7 +57,8 @@ def schedule_script(script: Script, interpreter: Interpreter) -> Schedule:
     Raises:
         ScriptError: an explicit `at` lies before the previous event's start (names the line).
     """
-    timeline = Timeline(seed=script.seed, idle=False)
+    presets = load_presets()
+    timeline = Timeline(presets, seed=script.seed, idle=False)
     cues: list[Cue] = []
     free_at = 0.0  # when the previous event has finished
     last_start = 0.0
@@ -74,15 +75,22 @@ def schedule_script(script: Script, interpreter: Interpreter) -> Schedule:
             continue
         plan, utterance = event_plan(event, interpreter)
         timeline.play(plan, start)
-        free_at = _finish_time(timeline.busy_until(), start)
+        free_at = _finish_time(plan, presets, timeline.busy_until(), start)
         cues.append(Cue(start, plan, utterance))
     return Schedule(tuple(cues), max(free_at, last_start) + script.end_hold)
 
 
-def _finish_time(busy_until: float, start: float) -> float:
-    """When the next event may start: a plan's end, or a bit after a held expression began."""
-    if not math.isfinite(busy_until) or busy_until - start > 600.0:
+def _finish_time(plan: Plan, presets: Presets, busy_until: float, start: float) -> float:
+    """When the next event may start: when the plan ends, except that an expression holding
+    until the next plan (close_eyes, look_*) counts as done `HELD_EXPRESSION_S` after it has
+    arrived, instead of after the timeline's hold timeout."""
+    last = plan.steps[-1]
+    preset = presets.get(last.intent)
+    if last.hold_forever and not math.isfinite(busy_until):
         return start + HELD_EXPRESSION_S
+    if preset.holds and last.hold is None and last.duration is None:
+        arrived = busy_until - presets.hold_timeout - preset.release
+        return max(start, arrived) + HELD_EXPRESSION_S
     return max(busy_until, start)
 
 

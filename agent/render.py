@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent._portrait import prepare_portrait
 from agent.config import Settings
 from agent.cues import Cue, Schedule, schedule_script
 from agent.recording import fit_image
 from agent.script import load_script
 from animator.engines import create_engine
 from animator.player import Player
-from animator.portrait import load_portrait
 from animator.timeline import Timeline
 from contracts import EngineInfo
 from intents import load_interpreter
@@ -73,21 +73,64 @@ class RenderResult:
     notes: tuple[str, ...]
 
 
-def render_script(
-    script_path: str | Path,
-    out: str | Path,
-    settings: Settings,
-    options: RenderOptions | None = None,
-    on_progress: ProgressCallback | None = None,
-) -> RenderResult:
-    """Render the script at `script_path` to `out` (.mp4, .gif, or a folder for PNG frames).
+class RenderJob:
+    """A script ready to render: engine chosen, portrait prepared, cues scheduled.
+
+    Attributes:
+        engine: info of the engine that will draw the frames.
+        notes: user-facing notes (e.g. why the fallback engine runs).
+        fps: output frames per second.
+        size: output (width, height).
+        duration: seconds of script time.
+        total_frames: how many frames `write` produces.
+    """
+
+    def __init__(self, player: Player, schedule: Schedule, fps: float,
+                 size: tuple[int, int], notes: tuple[str, ...]) -> None:
+        self._player = player
+        self._schedule = schedule
+        self.engine = player.engine.info
+        self.notes = notes
+        self.fps = fps
+        self.size = size
+        self.duration = schedule.duration
+        self.total_frames = max(1, math.ceil(schedule.duration * fps - 1e-9))
+
+    def write(self, out: str | Path, on_progress: ProgressCallback | None = None) -> RenderResult:
+        """Render every frame into `out` (.mp4, .gif, or a folder of PNGs); call once.
+
+        Args:
+            out: output path; its suffix picks the format (no suffix: a PNG frame folder).
+            on_progress: called as (frames written, total frames) after each batch.
+        """
+        out = Path(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        writer = open_writer(out, self.fps, self.size)
+        written = 0
+        try:
+            for batch in _batches(self._schedule, self.fps, self.total_frames, self._player):
+                for frame in self._player.render_times(batch):
+                    writer.write(fit_image(frame.image, self.size))
+                written += len(batch)
+                if on_progress is not None:
+                    on_progress(written, self.total_frames)
+        finally:
+            writer.close()
+        log.info("rendered %d frames (%s) to %s", written, self.engine.status_line(), out)
+        return RenderResult(
+            out, written, self.fps, self.size, self.duration, self.engine, self.notes
+        )
+
+
+def prepare_render(
+    script_path: str | Path, settings: Settings, options: RenderOptions | None = None
+) -> RenderJob:
+    """Load the script, the engine and the portrait, and schedule the cues.
 
     Args:
         script_path: the YAML script.
-        out: output path; its suffix picks the format (no suffix: a PNG frame folder).
         settings: portrait, engine, models dir and device when neither script nor options say.
         options: fps/size/seed/engine overrides.
-        on_progress: called as (frames written, total frames) after each batch.
 
     Raises:
         ScriptError: the script is invalid (names file and line).
@@ -96,33 +139,26 @@ def render_script(
     """
     options = options or RenderOptions()
     script = load_script(script_path)
-    if options.seed is not None:
-        script = script.model_copy(update={"seed": options.seed})
-    fps = options.fps or script.fps
+    seed = script.seed if options.seed is None else options.seed
     engine, notes = create_engine(
         options.engine or settings.engine, models_dir=settings.models_dir, device=settings.device
     )
-    source = engine.prepare(load_portrait(script.portrait or settings.portrait))
-    size = options.size or script.size or source.size
+    _, source = prepare_portrait(engine, script.portrait or settings.portrait)
     schedule = schedule_script(script, load_interpreter())
-    player = Player(engine, source, Timeline(seed=script.seed))
-    total = max(1, math.ceil(schedule.duration * fps - 1e-9))
-    out = Path(out)
-    if out.parent != Path():
-        out.parent.mkdir(parents=True, exist_ok=True)
-    writer = open_writer(out, fps, size)
-    written = 0
-    try:
-        for batch in _batches(schedule, fps, total, player):
-            for frame in player.render_times(batch):
-                writer.write(fit_image(frame.image, size))
-            written += len(batch)
-            if on_progress is not None:
-                on_progress(written, total)
-    finally:
-        writer.close()
-    log.info("rendered %d frames (%s) to %s", written, engine.info.status_line(), out)
-    return RenderResult(out, written, fps, size, schedule.duration, engine.info, tuple(notes))
+    player = Player(engine, source, Timeline(seed=seed))
+    size = options.size or script.size or source.size
+    return RenderJob(player, schedule, options.fps or script.fps, size, tuple(notes))
+
+
+def render_script(
+    script_path: str | Path,
+    out: str | Path,
+    settings: Settings,
+    options: RenderOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> RenderResult:
+    """`prepare_render` then `RenderJob.write`: the script at `script_path` into `out`."""
+    return prepare_render(script_path, settings, options).write(out, on_progress)
 
 
 def _batches(

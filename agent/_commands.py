@@ -1,0 +1,181 @@
+"""The handlers behind the `avatar` sub-commands; `agent.cli` only parses and reports errors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from agent.config import Settings, load_settings
+from agent.events import Event, ExitRequested, WindowStateChanged
+
+log = logging.getLogger("avatar.agent")
+
+
+def setup_logging(level: str, handler: Callable[..., Any] | None) -> None:
+    """Log `avatar.*` records at `level`; to stderr except for the console, whose log panel
+    shows them (a stderr stream would scribble over the Textual screen)."""
+    logger = logging.getLogger("avatar")
+    logger.setLevel(level.upper())
+    if handler is not None and not logger.handlers:
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setLevel(level.upper())
+        stream.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(stream)
+
+
+def settings_from_args(args: argparse.Namespace, **overrides: Any) -> Settings:
+    """Settings from `--config`, the environment, and the flags that were given."""
+    return load_settings(
+        getattr(args, "config", None),
+        portrait=getattr(args, "portrait", None),
+        engine=getattr(args, "engine", None),
+        **overrides,
+    )
+
+
+def announce(line: str) -> None:
+    """A status line for the person at the terminal (stderr keeps stdout for data)."""
+    print(f"avatar: {line}", file=sys.stderr, flush=True)
+
+
+def run_console(args: argparse.Namespace) -> int:
+    """Default command: the Textual console plus the window."""
+    overrides: dict[str, Any] = {"window": {"enabled": False}} if args.no_window else {}
+    settings = settings_from_args(args, **overrides)
+    from tui import run_console as console  # the CLI's one sanctioned import of tui (see cli)
+
+    return console(settings)
+
+
+def run_kiosk(args: argparse.Namespace) -> int:
+    """`avatar kiosk`: fullscreen and unattended until the exit combination or a signal."""
+    from agent.kiosk import Kiosk
+
+    overrides: dict[str, Any] = {"kiosk": {"input": args.input}} if args.input else {}
+    return Kiosk(settings_from_args(args, **overrides), announce=announce).run()
+
+
+def run_render(args: argparse.Namespace) -> int:
+    """`avatar render SCRIPT -o OUT`: the script to a video file, with a progress bar."""
+    from tqdm import tqdm
+
+    from agent.render import RenderOptions, prepare_render
+
+    settings = settings_from_args(args)
+    options = RenderOptions(fps=args.fps, size=args.size, seed=args.seed, engine=args.engine)
+    job = prepare_render(args.script, settings, options)
+    for note in job.notes:
+        announce(note)
+    announce(f"rendering with the {job.engine.status_line()}")
+    with tqdm(
+        total=job.total_frames, unit="frame", file=sys.stderr, disable=args.quiet,
+        desc=args.output.name, leave=False,
+    ) as bar:
+        result = job.write(args.output, on_progress=lambda done, _total: bar.update(done - bar.n))
+    width, height = result.size
+    print(
+        f"{result.path}: {result.frames} frames, {width}x{height} at {result.fps:g} fps, "
+        f"{result.frames / result.fps:.1f} s"
+    )
+    return 0
+
+
+def run_play(args: argparse.Namespace) -> int:
+    """`avatar play SCRIPT`: the script live in the window, at wall-clock pace."""
+    from agent.conversation import Conversation
+    from agent.cues import schedule_script
+    from agent.playback import play_live
+    from agent.script import load_script
+    from intents import load_interpreter
+
+    script = load_script(args.script)
+    portrait = script.portrait or getattr(args, "portrait", None)
+    settings = settings_from_args(args, seed=script.seed, portrait=portrait)
+    schedule = schedule_script(script, load_interpreter())
+    conversation = Conversation(settings, window=True)
+    conversation.start()
+    stop = threading.Event()
+
+    def on_event(event: Event) -> None:
+        if isinstance(event, ExitRequested) or (
+            isinstance(event, WindowStateChanged) and event.state in ("closed", "crashed")
+        ):
+            stop.set()
+
+    conversation.subscribe(on_event)
+    try:
+        status = conversation.status()
+        announce(f"playing {args.script} ({schedule.duration:.1f} s) with the "
+                 f"{status.engine.status_line()}")
+        for note in status.notes:
+            announce(note)
+        if conversation.window_state != "open":
+            raise RuntimeError(
+                f"window {conversation.window_state}: {status.notes or 'no display'}. "
+                "`avatar play` needs a window; use `avatar render` to make a video instead."
+            )
+        play_live(conversation, schedule, stop)
+    finally:
+        conversation.stop()
+    return 0
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    """`avatar bench`: print the numbers of the chosen benchmark (text or JSON)."""
+    result = _bench_result(args)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        _print_tree(result)
+    return 0
+
+
+def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
+    frames = {"frames": args.frames} if args.frames else {}
+    if args.bench_engine == "fallback":
+        from animator.fallback.bench import run_bench as fallback_bench
+
+        return fallback_bench(batches=args.batches, **frames)
+    if args.bench_engine == "liveportrait":
+        from animator.liveportrait.bench import run_bench as liveportrait_bench
+
+        return liveportrait_bench(
+            batches=args.batches, device=args.device, models_dir=args.models_dir, **frames
+        )
+    from intents.bench import run_bench as intents_bench
+
+    return intents_bench(**({"utterances": args.frames} if args.frames else {}))
+
+
+def _print_tree(value: Any, indent: str = "") -> None:
+    """Nested dicts/lists as indented 'key: value' lines; floats with 3 significant decimals."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, dict | list) and item and not _flat_list(item):
+                print(f"{indent}{key}:")
+                _print_tree(item, indent + "  ")
+            else:
+                print(f"{indent}{key}: {_format(item)}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            print(f"{indent}- [{index}]")
+            _print_tree(item, indent + "  ")
+    else:
+        print(f"{indent}{_format(value)}")
+
+
+def _flat_list(item: Any) -> bool:
+    return isinstance(item, list) and all(not isinstance(x, dict | list) for x in item)
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, list):
+        return ", ".join(_format(item) for item in value)
+    return str(value)

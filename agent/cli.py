@@ -1,0 +1,187 @@
+"""`avatar`: the one command-line entry point.
+
+`avatar` alone opens the Textual console with the window; sub-commands: `kiosk`, `render`,
+`play`, `plan` (from `intents.cli`), `models` (from `models.cli`) and `bench`.
+
+Every failure ends with one line on stderr, "avatar: <what went wrong and what to do>", and exit
+code 2; tracebacks only appear with `--log-level debug`.
+
+This module is the one place outside `tui/` that imports `tui`, and only inside the default
+command's handler: DESIGN.md says no package imports `tui`; the CLI entry point is the sole,
+deliberate exception, kept lazy so `avatar render` and friends never load Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from agent import _commands
+from agent.config import ConfigError
+from animator.engines import ENGINE_CHOICES
+
+log = logging.getLogger("avatar.agent")
+
+EXIT_USAGE = 2
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `avatar` command with `argv` (default: `sys.argv[1:]`); returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = args.log_level == "debug"
+    try:
+        _commands.setup_logging(args.log_level, getattr(args, "func", None))
+        func = getattr(args, "func", _commands.run_console)
+        return int(func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the single place that turns any failure into one line
+        if debug:
+            log.exception("avatar failed")
+        print(f"avatar: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _one_line(exc: BaseException) -> str:
+    """A short message for `exc`; unexpected exception types are named so bugs stay visible."""
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, (ValueError, OSError, ConfigError)):
+        return message
+    return f"unexpected {type(exc).__name__}: {message} (run with --log-level debug for details)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, sub-commands included."""
+    parser = argparse.ArgumentParser(
+        prog="avatar",
+        description="A portrait photo you can talk to (Korean and English).",
+        epilog="Without a command: the console and the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    _add_common(parser, suppress=False)
+    parser.add_argument(
+        "--no-window", action="store_true", help="run without the pygame window"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_kiosk(commands)
+    _add_render(commands)
+    _add_play(commands)
+    _add_bench(commands)
+    _register_external(commands)
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Options valid before and after the command (`avatar --engine fallback render ...`)."""
+    default: Any = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--config", type=Path, metavar="TOML", default=default,
+        help="settings file (default: $AVATAR_CONFIG, else built-in defaults)",
+    )
+    parser.add_argument(
+        "--portrait", type=Path, metavar="PATH", default=default,
+        help="portrait photo (JPEG, PNG or WebP)",
+    )
+    parser.add_argument(
+        "--engine", choices=ENGINE_CHOICES, default=default,
+        help="auto: LivePortrait when its weights are present, else the fallback",
+    )
+    parser.add_argument(
+        "--log-level", choices=LOG_LEVELS, default=argparse.SUPPRESS if suppress else "warning",
+        help="logging detail; 'debug' also shows tracebacks",
+    )
+
+
+def _add_kiosk(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    kiosk = commands.add_parser(
+        "kiosk", help="fullscreen, unattended: text from stdin or a FIFO, attract loop",
+        description="Run unattended. Exit with the window's exit combination "
+        "(default ctrl+shift+q), SIGTERM or SIGINT. See assets/kiosk.example.toml.",
+    )
+    _add_common(kiosk, suppress=True)
+    kiosk.add_argument("--input", metavar="PATH", help="'stdin' or a FIFO/text file to read")
+    kiosk.set_defaults(func=_commands.run_kiosk)
+
+
+def _add_render(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    render = commands.add_parser("render", help="render a script to .mp4, .gif or a PNG folder")
+    render.add_argument("script", type=Path, help="YAML script (see assets/scripts/demo.yaml)")
+    render.add_argument(
+        "-o", "--output", type=Path, required=True,
+        help="out.mp4 (H.264), out.gif, or a folder for PNG frames",
+    )
+    render.add_argument("--fps", type=float, help="frames per second (default: the script's)")
+    render.add_argument("--size", type=_parse_size, help="WIDTHxHEIGHT, e.g. 512x512")
+    render.add_argument("--seed", type=int, help="idle-life seed (default: the script's)")
+    render.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_common(render, suppress=True)
+    render.set_defaults(func=_commands.run_render)
+
+
+def _add_play(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    play = commands.add_parser("play", help="play a script live in the window")
+    play.add_argument("script", type=Path, help="YAML script")
+    _add_common(play, suppress=True)
+    play.set_defaults(func=_commands.run_play)
+
+
+def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    bench = commands.add_parser("bench", help="measure engine and interpreter speed")
+    bench.add_argument(
+        "--engine", dest="bench_engine", choices=("fallback", "liveportrait", "intents"),
+        default="fallback", help="what to measure (default: fallback)",
+    )
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument(
+        "--batches", type=_parse_batches, default=(1, 4, 8), help="batch sizes, e.g. 1,4,8"
+    )
+    bench.add_argument("--frames", type=int, help="frames (or utterances) per measurement")
+    bench.add_argument("--device", help="torch device for liveportrait (default: cuda if any)")
+    bench.add_argument("--models-dir", type=Path, help="LivePortrait weights folder")
+    bench.set_defaults(func=_commands.run_bench)
+
+
+def _register_external(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`plan` and `models` belong to their packages; they set `func` themselves."""
+    from intents import cli as intents_cli
+    from models import cli as models_cli
+
+    intents_cli.register(commands)
+    models_cli.register(commands)
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: write the size as WIDTHxHEIGHT") from exc
+    if not (16 <= width <= 4096 and 16 <= height <= 4096):
+        raise argparse.ArgumentTypeError(f"{text!r}: each side must be 16..4096 pixels")
+    return width, height
+
+
+def _parse_batches(text: str) -> tuple[int, ...]:
+    try:
+        batches = tuple(int(part) for part in text.split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: write batch sizes like 1,4,8") from exc
+    if not batches or min(batches) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: batch sizes are positive integers")
+    return batches
+
+
+def _version() -> str:
+    try:
+        return version("portrait-agent")
+    except PackageNotFoundError:
+        return "0.1.0 (not installed)"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

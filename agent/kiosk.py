@@ -1,0 +1,184 @@
+"""Kiosk mode: a fullscreen portrait that runs unattended for days.
+
+No console. Text arrives one utterance per line from stdin or a FIFO/file (`kiosk.input`); after
+`kiosk.idle_seconds` without input an attract loop plays. The conversation runs supervised: a
+crashed window is reopened with backoff and a failing engine is re-created (then replaced by the
+fallback). The operator ends it with the window's exit combination (default ctrl+shift+q),
+SIGTERM or SIGINT. Every buffer is bounded, so memory stays flat however long it runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable
+from types import FrameType
+
+from agent.config import Settings
+from agent.conversation import Conversation
+from agent.cues import Cue, Schedule, schedule_script
+from agent.events import Event, ExitRequested
+from agent.lines import LineReader
+from agent.script import Script, ScriptEvent, load_script
+from intents import load_interpreter
+
+log = logging.getLogger("avatar.agent")
+
+LOOP_POLL_S = 0.05
+LOG_BYTES = 5_000_000
+LOG_BACKUPS = 3
+
+
+class AttractLoop:
+    """Replays a schedule over and over while nobody talks to the kiosk."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self._schedule = schedule
+        self._started: float | None = None
+        self._next = 0
+
+    @property
+    def active(self) -> bool:
+        """True between `start` and `stop`."""
+        return self._started is not None
+
+    def start(self, now: float) -> None:
+        """Begin the loop at time `now` (monotonic seconds)."""
+        self._started, self._next = now, 0
+
+    def stop(self) -> None:
+        """End the loop (input arrived)."""
+        self._started = None
+
+    def due(self, now: float) -> list[Cue]:
+        """Cues whose time has come since the last call; restarts after the schedule's end."""
+        if self._started is None:
+            return []
+        cues = self._schedule.cues
+        if self._next >= len(cues) and now - self._started >= self._schedule.duration:
+            self._started, self._next = now, 0
+        due = []
+        while self._next < len(cues) and now - self._started >= cues[self._next].at:
+            due.append(cues[self._next])
+            self._next += 1
+        return due
+
+
+class Kiosk:
+    """Runs a supervised, fullscreen `Conversation` fed by a line input until told to stop.
+
+    Args:
+        settings: the loaded settings; the window is forced on, fullscreen, cursor hidden.
+        announce: where one-line status messages for the operator go.
+    """
+
+    def __init__(self, settings: Settings, *, announce: Callable[[str], None] = log.info) -> None:
+        window = settings.window.model_copy(
+            update={"enabled": True, "fullscreen": True, "hide_cursor": True}
+        )
+        self.settings = settings.model_copy(update={"window": window})
+        self._announce = announce
+        self._stop = threading.Event()
+        self.conversation = Conversation(self.settings, window=True, supervised=True)
+        self._reader = LineReader(settings.kiosk.input)
+        self._attract = AttractLoop(self._attract_schedule())
+
+    def request_stop(self, reason: str = "") -> None:
+        """Make `run` return soon (thread- and signal-safe)."""
+        if reason and not self._stop.is_set():
+            log.info("kiosk stopping: %s", reason)
+        self._stop.set()
+
+    def run(self) -> int:
+        """Run until the exit combination, SIGTERM/SIGINT or `request_stop`; returns 0."""
+        log_handler = self._log_to_file()
+        restore = self._install_signal_handlers()
+        try:
+            self.conversation.subscribe(self._on_event)
+            self.conversation.start()
+            self._announce_start()
+            self._reader.start()
+            self._serve()
+        finally:
+            self._reader.stop()
+            self.conversation.stop()
+            restore()
+            logging.getLogger("avatar").removeHandler(log_handler)
+            log_handler.close()
+        return 0
+
+    def _serve(self) -> None:
+        idle_s = self.settings.kiosk.idle_seconds
+        last_input = time.monotonic()
+        while not self._stop.is_set():
+            try:
+                text = self._reader.lines.get(timeout=LOOP_POLL_S)
+            except queue.Empty:
+                text = None
+            now = time.monotonic()
+            if text is not None:
+                self._attract.stop()
+                self.conversation.submit(text, source="typed")
+                last_input = now
+            elif not self._attract.active and now - last_input >= idle_s:
+                self._attract.start(now)
+            for cue in self._attract.due(now):
+                self.conversation.play(cue.plan)
+
+    def _attract_schedule(self) -> Schedule:
+        config = self.settings.kiosk
+        if config.attract_script is not None:
+            script = load_script(config.attract_script)
+        else:
+            texts = config.attract_texts or ["원래대로"]
+            script = Script(events=[ScriptEvent(say=text) for text in texts], end_hold=2.0)
+        return schedule_script(script, load_interpreter())
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, ExitRequested):
+            self.request_stop(f"{event.source} {event.detail}".strip())
+
+    def _announce_start(self) -> None:
+        status = self.conversation.status()
+        for note in status.notes:
+            self._announce(note)
+        combo = self.settings.window.exit_combo
+        self._announce(
+            f"kiosk running with the {status.engine.status_line()}; window {status.window}; "
+            f"reading text from {self.settings.kiosk.input}; exit with {combo}, SIGTERM or SIGINT"
+        )
+
+    def _install_signal_handlers(self) -> Callable[[], None]:
+        """SIGTERM/SIGINT end the kiosk cleanly; returns a function restoring the old handlers."""
+        if threading.current_thread() is not threading.main_thread():
+            return lambda: None
+
+        def handle(signum: int, _frame: FrameType | None) -> None:
+            self.request_stop(signal.Signals(signum).name)
+
+        previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+        def restore() -> None:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+        return restore
+
+    def _log_to_file(self) -> logging.Handler:
+        """Unattended machines keep their log: `<data_dir>/logs/kiosk.log`, rotated, bounded."""
+        folder = self.settings.data_dir / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            folder / "kiosk.log", maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+        )
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger = logging.getLogger("avatar")
+        logger.addHandler(handler)
+        if logger.level == logging.NOTSET or logger.level > logging.INFO:
+            handler.setLevel(logging.INFO)
+            logger.setLevel(logging.INFO)
+        return handler

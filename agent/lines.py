@@ -1,0 +1,122 @@
+"""Line-based text input for unattended installations: stdin, a FIFO, or a growing text file.
+
+Other programs (a speech front-end, a web form, `echo 웃어줘 > /run/avatar.fifo`) feed the
+kiosk one utterance per line. The reader runs on its own thread and puts complete lines on a
+queue; it never drops a line (the queue blocks the reader when full instead).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import select
+import stat
+import sys
+import threading
+from pathlib import Path
+
+log = logging.getLogger("avatar.agent")
+
+POLL_S = 0.1
+QUEUE_SIZE = 256
+READ_SIZE = 65536
+
+
+class LineReader:
+    """Reads lines from `source` ("stdin" or a path) into `lines` until `stop`.
+
+    A FIFO is opened read-write so that writers coming and going never end the stream; a
+    regular file is followed like `tail -f` from its current end (and from the start again if
+    it is truncated); a path that does not exist yet is waited for.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.lines: queue.Queue[str] = queue.Queue(maxsize=QUEUE_SIZE)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="avatar-input", daemon=True)
+
+    def start(self) -> None:
+        """Start reading on the background thread."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop reading (the thread notices within `POLL_S`)."""
+        self._stop.set()
+
+    def _run(self) -> None:
+        try:
+            if self.source == "stdin":
+                self._read_fd(sys.stdin.fileno(), follow=False)
+            else:
+                self._read_path(Path(self.source).expanduser())
+        except OSError as exc:
+            log.error("input %s: %s; no more text will be read from it", self.source, exc)
+
+    def _read_path(self, path: Path) -> None:
+        announced = False
+        while not self._stop.is_set() and not path.exists():
+            if not announced:
+                log.warning("input %s does not exist yet; waiting for it", path)
+                announced = True
+            self._stop.wait(POLL_S * 5)
+        if self._stop.is_set():
+            return
+        if stat.S_ISFIFO(path.stat().st_mode):
+            fd = os.open(path, os.O_RDWR | os.O_NONBLOCK)  # RDWR: never EOF when writers leave
+            try:
+                self._read_fd(fd, follow=False)
+            finally:
+                os.close(fd)
+        else:
+            self._follow_file(path)
+
+    def _read_fd(self, fd: int, *, follow: bool) -> None:
+        """Read `fd` until EOF (unless `follow`) or `stop`; select keeps `stop` responsive."""
+        pending = b""
+        while not self._stop.is_set():
+            ready, _, _ = select.select([fd], [], [], POLL_S)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, READ_SIZE)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                if not follow:
+                    break
+                continue
+            pending = self._emit(pending + chunk)
+        if pending.strip():
+            self._put(pending)
+
+    def _follow_file(self, path: Path) -> None:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            pending = b""
+            while not self._stop.is_set():
+                chunk = handle.read(READ_SIZE)
+                if chunk:
+                    pending = self._emit(pending + chunk)
+                    continue
+                if path.stat().st_size < handle.tell():  # truncated or rotated in place
+                    handle.seek(0)
+                    pending = b""
+                self._stop.wait(POLL_S)
+
+    def _emit(self, data: bytes) -> bytes:
+        """Queue every complete line of `data`; return the incomplete rest."""
+        *complete, rest = data.split(b"\n")
+        for raw in complete:
+            self._put(raw)
+        return rest
+
+    def _put(self, raw: bytes) -> None:
+        text = raw.decode("utf-8", errors="replace").strip()
+        while text and not self._stop.is_set():
+            try:
+                self.lines.put(text, timeout=POLL_S)
+                return
+            except queue.Full:
+                continue
