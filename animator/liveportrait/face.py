@@ -111,7 +111,7 @@ class FaceAnalyzer:
         self._detector = load_session(detector, device)
         self._lmk106 = load_session(landmark106, device)
         self._lmk203 = load_session(landmark203, device)
-        self._paths = (detector, landmark106, landmark203)
+        self.model_files = (detector, landmark106, landmark203)
 
     @classmethod
     def from_models_dir(cls, models_dir: Path, *, device: str = "cpu") -> FaceAnalyzer:
@@ -136,7 +136,7 @@ class FaceAnalyzer:
                 outputs, opts.det_size, scale, opts.det_threshold, opts.nms_iou
             )
         except ValueError as exc:
-            raise FaceModelError(f"{self._paths[0]}: {exc}") from exc
+            raise FaceModelError(f"{self.model_files[0]}: {exc}") from exc
         return sorted(faces, key=lambda f: (f.score < opts.confident_score, -f.area))
 
     def landmarks106(self, image: np.ndarray, detection: scrfd.Detection) -> np.ndarray:
@@ -150,7 +150,7 @@ class FaceAnalyzer:
         transform = CropTransform(((x0 + x1) / 2, (y0 + y1) / 2), side, 0.0, _LMK106_SIZE)
         crop = warp_crop(image, transform).astype(np.float32)
         feed = {self._lmk106.get_inputs()[0].name: crop.transpose(2, 0, 1)[None]}
-        raw = self._pick_output(self._lmk106.run(None, feed), 212, None, self._paths[1])
+        raw = self._pick_output(self._lmk106.run(None, feed), 212, None, self.model_files[1])
         points = (raw.reshape(106, 2) + 1.0) * (_LMK106_SIZE / 2)
         return apply_affine(transform.c2o, points).astype(np.float32)
 
@@ -164,7 +164,7 @@ class FaceAnalyzer:
         crop = warp_crop(image, transform).astype(np.float32) / 255.0
         feed = {self._lmk203.get_inputs()[0].name: crop.transpose(2, 0, 1)[None]}
         outputs = self._lmk203.run(None, feed)
-        raw = self._pick_output(outputs, 406, _LMK203_OUTPUT_INDEX, self._paths[2])
+        raw = self._pick_output(outputs, 406, _LMK203_OUTPUT_INDEX, self.model_files[2])
         points = raw.reshape(203, 2) * _LMK203_SIZE
         return apply_affine(transform.c2o, points).astype(np.float32)
 

@@ -1,0 +1,336 @@
+"""The LivePortrait engine: portrait in, frames of the same photo with the face re-animated out.
+
+`prepare` finds the face, crops it and computes everything that depends only on the portrait
+(appearance volume f_s, source motion, keypoints x_s), once, with an in-memory and on-disk cache.
+`render` turns a batch of poses into keypoint edits (`expressions.py`), drives the warping network
+and decoder in batches, and pastes each generated face back into the full-resolution photo.
+Mixed precision is checked frame by frame: a NaN or black batch is rendered again in float32 and
+the engine stays in float32 from then on (a known fp16 failure on some GPUs, LP#40/#48).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import cv2
+import numpy as np
+import torch
+
+from animator.liveportrait.cache import PortraitCache, PreparedPortrait, default_cache_dir
+from animator.liveportrait.checkpoint import load_networks
+from animator.liveportrait.crop import PasteBack, crop_transform, warp_crop
+from animator.liveportrait.expressions import apply_pose
+from animator.liveportrait.face import FaceAnalyzer
+from animator.liveportrait.networks import LivePortraitNetworks
+from animator.liveportrait.wrapper import LivePortraitWrapper
+from contracts import Engine, EngineInfo, Pose, Source
+from contracts.engine import hash_image
+from models import ModelsCorruptError, ModelsMissingError, verify
+from models.registry import resolve_models_dir
+
+log = logging.getLogger("avatar.animator")
+
+Precision = Literal["auto", "float32", "float16", "bfloat16"]
+_AUTOCAST = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": None}
+_BLACK = 1e-3  # a frame whose brightest value is below this is black
+
+
+class RenderError(RuntimeError):
+    """The networks produced unusable frames (NaN or black) even in float32."""
+
+
+@dataclass(frozen=True, slots=True)
+class LivePortraitOptions:
+    """Knobs of the LivePortrait engine (defaults are the official pipeline's).
+
+    Attributes:
+        input_size: side of the network input crop (256 for the official weights).
+        crop_size: side of the source crop before resizing to `input_size` (512).
+        crop_scale: crop side / landmark extent (2.3).
+        crop_vy_ratio: vertical crop shift in crop sides, negative is up (−0.125).
+        precision: "auto" = float16 autocast on CUDA, float32 on CPU; or forced.
+        stitching: run the stitching MLP so the face blends into the shoulders.
+        max_batch: poses rendered per network call.
+        cache_dir: where prepared portraits are stored (None: $AVATAR_CACHE_DIR or
+            ~/.cache/portrait-agent/prepared).
+        disk_cache: False keeps prepared portraits in memory only.
+        memory_cache_size: prepared portraits kept in memory.
+    """
+
+    input_size: int = 256
+    crop_size: int = 512
+    crop_scale: float = 2.3
+    crop_vy_ratio: float = -0.125
+    precision: Precision = "auto"
+    stitching: bool = True
+    max_batch: int = 8
+    cache_dir: Path | None = None
+    disk_cache: bool = True
+    memory_cache_size: int = 4
+
+
+@dataclass(eq=False)
+class LivePortraitSource(Source):
+    """A `Source` that carries the engine's prepared state (see `PreparedPortrait`)."""
+
+    prepared: PreparedPortrait | None = field(default=None, repr=False)
+
+
+def default_device() -> str:
+    """"cuda:0" when a CUDA GPU is usable, else "cpu"."""
+    return "cuda:0" if torch.cuda.is_available() else "cpu"
+
+
+class LivePortraitEngine(Engine):
+    """Renders poses of one portrait at a time with the LivePortrait networks.
+
+    Args:
+        networks: the seven networks (real or seeded weights).
+        face: face detection and landmarks.
+        device: torch device (None: CUDA when available, else CPU).
+        options: engine knobs.
+        real_weights: True when `networks` hold the published weights (shown in `info`).
+    """
+
+    def __init__(
+        self,
+        networks: LivePortraitNetworks,
+        face: FaceAnalyzer,
+        *,
+        device: str | None = None,
+        options: LivePortraitOptions | None = None,
+        real_weights: bool = False,
+    ):
+        self.options = options or LivePortraitOptions()
+        self._device = torch.device(device or default_device())
+        if self._device.type == "cuda" and self._device.index is None:
+            self._device = torch.device("cuda", torch.cuda.current_device())
+        self.wrapper = LivePortraitWrapper(
+            networks.to(self._device), self._device, _autocast_dtype(self.options, self._device)
+        )
+        self.face = face
+        self.real_weights = real_weights
+        cache_dir = self.options.cache_dir or default_cache_dir()
+        self.cache = PortraitCache(
+            cache_dir if self.options.disk_cache else None,
+            _fingerprint(networks, face, self.options),
+            capacity=self.options.memory_cache_size,
+        )
+        self._pastes: OrderedDict[tuple[str, int], PasteBack] = OrderedDict()
+        self._lock = threading.RLock()
+
+    @classmethod
+    def from_models_dir(
+        cls,
+        models_dir: Path | None = None,
+        device: str | None = None,
+        *,
+        options: LivePortraitOptions | None = None,
+    ) -> LivePortraitEngine:
+        """The engine with the published weights from a models folder (hub layout).
+
+        Raises:
+            ModelsMissingError: weight or face-model files are absent (lists them, says how to
+                get them).
+            ModelsCorruptError: a file has the wrong size.
+            CheckpointError / FaceModelError: a file cannot be loaded.
+        """
+        root = resolve_models_dir(models_dir)
+        report = verify(root, check_hash=False)
+        if report.missing:
+            raise ModelsMissingError(root, report.missing)
+        if report.problems:
+            raise ModelsCorruptError(report.problems, hint="Repair with `avatar models download`.")
+        device = device or default_device()
+        networks = load_networks(root, device)
+        face = FaceAnalyzer.from_models_dir(root, device=device)
+        return cls(networks, face, device=device, options=options, real_weights=True)
+
+    @property
+    def info(self) -> EngineInfo:
+        """Name, device, current precision, and whether the published weights run."""
+        note = "" if self.real_weights else "seeded stand-in weights, not the published model"
+        return EngineInfo(
+            name="liveportrait", device=str(self._device), dtype=self.wrapper.dtype_name,
+            real_weights=self.real_weights, note=note,
+        )
+
+    def prepare(self, image: np.ndarray) -> LivePortraitSource:
+        """Find the face and compute the per-portrait state (cached by image hash).
+
+        Args:
+            image: (H, W, 3) uint8 RGB portrait.
+
+        Raises:
+            NoFaceError: no face was found.
+            ValueError: `image` is not an (H, W, 3) uint8 array.
+        """
+        image = _checked_image(image)
+        image_hash = hash_image(image)
+        with self._lock:
+            prepared = self.cache.get(image_hash, self._device)
+            if prepared is None:
+                prepared = self._prepare_new(image)
+                self.cache.put(image_hash, prepared)
+        return LivePortraitSource(
+            image=image, face_box=prepared.face_box, image_hash=image_hash,
+            notes=list(prepared.notes), prepared=prepared,
+        )
+
+    def _prepare_new(self, image: np.ndarray) -> PreparedPortrait:
+        opts = self.options
+        analysis = self.face.analyze(image)
+        crop = crop_transform(
+            analysis.landmarks203, dsize=opts.crop_size, scale=opts.crop_scale,
+            vy_ratio=opts.crop_vy_ratio,
+        )
+        network_input = cv2.resize(
+            warp_crop(image, crop), (opts.input_size, opts.input_size),
+            interpolation=cv2.INTER_AREA,
+        )
+        tensor = self.wrapper.prepare_source(network_input)
+        info = self.wrapper.extract_motion(tensor)
+        return PreparedPortrait(
+            face_box=_face_box(analysis.detection.box, image.shape),
+            notes=analysis.notes,
+            landmarks203=analysis.landmarks203,
+            crop=crop,
+            f_s=self.wrapper.extract_features(tensor),
+            info=info,
+            x_s=self.wrapper.source_keypoints(info),
+        )
+
+    def render(self, source: Source, poses: Sequence[Pose]) -> list[np.ndarray]:
+        """One frame per pose, each (H, W, 3) uint8 RGB at the portrait's full size.
+
+        Raises:
+            RenderError: the networks produced NaN or black frames even in float32.
+        """
+        if not poses:
+            return []
+        if not isinstance(source, LivePortraitSource) or source.prepared is None:
+            source = self.prepare(source.image)
+        vectors = np.stack([pose.to_array() for pose in poses])
+        frames: list[np.ndarray] = []
+        with self._lock:
+            for start in range(0, len(vectors), max(1, self.options.max_batch)):
+                chunk = vectors[start : start + self.options.max_batch]
+                frames.extend(self._render_batch(source, chunk))
+        return frames
+
+    def driving_keypoints(self, prepared: PreparedPortrait, pose_batch: np.ndarray) -> torch.Tensor:
+        """(B, K, 3) keypoints of the edited faces, after stitching when it is on.
+
+        Args:
+            prepared: a prepared portrait.
+            pose_batch: (B, 12) channel values in `CHANNELS` order.
+        """
+        exp_delta, angles = apply_pose(prepared.info, pose_batch)
+        x_d = self.wrapper.driving_keypoints(
+            prepared.info,
+            torch.from_numpy(exp_delta).to(self._device),
+            torch.from_numpy(angles).to(self._device),
+        )
+        return self.wrapper.stitch(prepared.x_s, x_d) if self.options.stitching else x_d
+
+    def _render_batch(self, source: LivePortraitSource, pose_batch: np.ndarray) -> list[np.ndarray]:
+        prepared = source.prepared
+        assert prepared is not None
+        x_d = self.driving_keypoints(prepared, pose_batch)
+        images = self.wrapper.to_images(self._checked_decode(prepared, x_d))
+        paste = self._paste_for(source, images.shape[1])
+        return [paste.paste(source.image, image) for image in images]
+
+    def _checked_decode(self, prepared: PreparedPortrait, x_d: torch.Tensor) -> torch.Tensor:
+        out = self.wrapper.warp_decode(prepared.f_s, prepared.x_s, x_d)
+        bad = _bad_frames(out)
+        if bad == 0:
+            return out
+        if self.wrapper.autocast_dtype is not None:
+            log.warning(
+                "%d of %d frames came out NaN or black in %s; rendering in float32 from now on",
+                bad, len(out), self.wrapper.dtype_name,
+            )
+            self.wrapper.use_float32()
+            out = self.wrapper.warp_decode(prepared.f_s, prepared.x_s, x_d)
+            if _bad_frames(out) == 0:
+                return out
+        raise RenderError(
+            f"LivePortrait produced {_bad_frames(out)} NaN or black frames in float32. The weights "
+            "may be damaged: run `avatar models verify`, or use the fallback engine."
+        )
+
+    def _paste_for(self, source: LivePortraitSource, side: int) -> PasteBack:
+        key = (source.image_hash, side)
+        if key not in self._pastes:
+            assert source.prepared is not None
+            transform = source.prepared.crop.resized(side)
+            self._pastes[key] = PasteBack.build(transform, source.image.shape)
+            while len(self._pastes) > self.cache.capacity:
+                self._pastes.popitem(last=False)
+        return self._pastes[key]
+
+
+def _autocast_dtype(options: LivePortraitOptions, device: torch.device) -> torch.dtype | None:
+    if options.precision == "auto":
+        return torch.float16 if device.type == "cuda" else None
+    if options.precision not in _AUTOCAST:
+        raise ValueError(
+            f"unknown precision {options.precision!r}; choose auto, float32, float16 or bfloat16"
+        )
+    return _AUTOCAST[options.precision]
+
+
+def _bad_frames(images: torch.Tensor) -> int:
+    """How many of (B, 3, H, W) frames contain NaN/inf or are entirely black."""
+    flat = images.reshape(images.shape[0], -1)
+    not_finite = ~torch.isfinite(flat).all(dim=1)
+    black = torch.nan_to_num(flat, nan=0.0).amax(dim=1) < _BLACK
+    return int((not_finite | black).sum())
+
+
+def _checked_image(image: np.ndarray) -> np.ndarray:
+    if not isinstance(image, np.ndarray) or image.dtype != np.uint8 or image.ndim != 3 or (
+        image.shape[2] != 3
+    ):
+        shape = getattr(image, "shape", None)
+        dtype = getattr(image, "dtype", type(image).__name__)
+        raise ValueError(f"a portrait must be an (H, W, 3) uint8 RGB array, got {shape} {dtype}")
+    return np.ascontiguousarray(image)
+
+
+def _face_box(box: np.ndarray, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    height, width = shape[:2]
+    x0, y0 = (int(np.floor(v)) for v in box[:2])
+    x1, y1 = (int(np.ceil(v)) for v in box[2:])
+    return max(x0, 0), max(y0, 0), min(x1, width), min(y1, height)
+
+
+def _fingerprint(
+    networks: LivePortraitNetworks, face: FaceAnalyzer, options: LivePortraitOptions
+) -> str:
+    """Identifies the weights, face models and crop options behind a prepared portrait.
+
+    Weights are identified by every tensor's name, shape and a sample of its values (reading all
+    of them would take seconds for the real model); face models by file size and mtime.
+    """
+    digest = hashlib.sha256()
+    for name, network in networks.items():
+        for key, tensor in network.state_dict().items():
+            sample = tensor.detach().reshape(-1)[:64].double().sum().item()
+            digest.update(f"{name}.{key}:{tuple(tensor.shape)}:{sample:.9e}".encode())
+    for path in face.model_files:
+        stat = path.stat()
+        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(
+        f"{options.input_size}:{options.crop_size}:{options.crop_scale}:{options.crop_vy_ratio}"
+        .encode()
+    )
+    return digest.hexdigest()

@@ -1,0 +1,134 @@
+"""LivePortrait's per-stage computations as pure tensor-in, tensor-out methods (style rule 10).
+
+Every stage runs under `torch.inference_mode()`. Appearance extraction and warp+decode also run
+under the precision's autocast context (fp16 on CUDA by default); the motion extractor always runs
+in float32 because its pose-bin logits overflow in half precision (FasterLivePortrait builds it
+fp32 for the same reason). No file I/O and no loops over time live here: the engine owns those.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import numpy as np
+import torch
+
+from animator.liveportrait.motion import KeypointInfo, parse_motion, stitch, transform_keypoints
+from animator.liveportrait.networks import LivePortraitNetworks
+
+
+class LivePortraitWrapper:
+    """The seven networks on one device, with one autocast precision (or none).
+
+    Args:
+        networks: the networks (eval mode), already on `device`.
+        device: where tensors live.
+        autocast_dtype: torch.float16 / torch.bfloat16 for mixed precision, None for float32.
+    """
+
+    def __init__(
+        self,
+        networks: LivePortraitNetworks,
+        device: torch.device,
+        autocast_dtype: torch.dtype | None = None,
+    ):
+        self.networks = networks
+        self.device = device
+        self.autocast_dtype = autocast_dtype
+
+    @property
+    def dtype_name(self) -> str:
+        """"float32", "float16" or "bfloat16": the precision of the convolutional stages."""
+        return str(self.autocast_dtype or torch.float32).removeprefix("torch.")
+
+    def use_float32(self) -> None:
+        """Drop mixed precision for good (after a NaN or black frame in half precision)."""
+        self.autocast_dtype = None
+
+    @contextlib.contextmanager
+    def _precision(self) -> Iterator[None]:
+        if self.autocast_dtype is None:
+            yield
+            return
+        with torch.autocast(self.device.type, dtype=self.autocast_dtype):
+            yield
+
+    def prepare_source(self, crop: np.ndarray) -> torch.Tensor:
+        """(S, S, 3) uint8 RGB crop → (1, 3, S, S) float32 in [0, 1] on the device."""
+        tensor = torch.from_numpy(np.ascontiguousarray(crop)).to(self.device)
+        return (tensor.permute(2, 0, 1)[None].float() / 255.0).clamp(0.0, 1.0)
+
+    def extract_features(self, image: torch.Tensor) -> torch.Tensor:
+        """(B, 3, S, S) float32 [0, 1] → appearance volume f_s (B, C, D, S/4, S/4) float32."""
+        with torch.inference_mode(), self._precision():
+            return self.networks.appearance_feature_extractor(image).float()
+
+    def extract_motion(self, image: torch.Tensor) -> KeypointInfo:
+        """(B, 3, S, S) float32 [0, 1] → decoded motion (degrees), in float32 without autocast."""
+        with torch.inference_mode():
+            raw = self.networks.motion_extractor(image.float())
+            return parse_motion({name: value.float() for name, value in raw.items()})
+
+    @staticmethod
+    def source_keypoints(info: KeypointInfo) -> torch.Tensor:
+        """x_s = s·(x_c·R + δ) + (t_x, t_y, 0): (B, K, 3) float32."""
+        with torch.inference_mode():
+            return info.keypoints()
+
+    @staticmethod
+    def driving_keypoints(
+        info: KeypointInfo, exp_delta: torch.Tensor, angle_offsets: torch.Tensor
+    ) -> torch.Tensor:
+        """Keypoints of the edited face: the source's motion plus per-frame edits.
+
+        Args:
+            info: the source's motion (batch 1).
+            exp_delta: (B, K, 3) float32 added to the source's δ.
+            angle_offsets: (B, 3) float32 degrees added to (pitch, yaw, roll).
+
+        Returns:
+            (B, K, 3) float32 x_d; equal to x_s where both edits are zero.
+        """
+        batch = exp_delta.shape[0]
+        with torch.inference_mode():
+            return transform_keypoints(
+                info.kp.expand(batch, -1, -1),
+                info.exp + exp_delta,
+                info.pitch + angle_offsets[:, 0],
+                info.yaw + angle_offsets[:, 1],
+                info.roll + angle_offsets[:, 2],
+                info.scale.expand(batch),
+                info.t.expand(batch, -1),
+            )
+
+    def stitch(self, x_s: torch.Tensor, x_d: torch.Tensor) -> torch.Tensor:
+        """Stitching MLP: (1 or B, K, 3) x_s and (B, K, 3) x_d → stitched x_d (B, K, 3)."""
+        with torch.inference_mode():
+            return stitch(self.networks.stitching, x_s.expand_as(x_d), x_d)
+
+    def warp_decode(self, f_s: torch.Tensor, x_s: torch.Tensor, x_d: torch.Tensor) -> torch.Tensor:
+        """Warp the source volume to x_d and decode.
+
+        Args:
+            f_s: (1, C, D, H, W) source appearance volume.
+            x_s: (1, K, 3) source keypoints.
+            x_d: (B, K, 3) driving keypoints.
+
+        Returns:
+            (B, 3, 8H, 8W) float32 RGB, nominally in [0, 1] (the caller checks for NaN).
+        """
+        batch = x_d.shape[0]
+        with torch.inference_mode(), self._precision():
+            warped = self.networks.warping_module(
+                f_s.expand(batch, -1, -1, -1, -1),
+                kp_driving=x_d,
+                kp_source=x_s.expand(batch, -1, -1),
+            )
+            return self.networks.spade_generator(warped["out"]).float()
+
+    @staticmethod
+    def to_images(images: torch.Tensor) -> np.ndarray:
+        """(B, 3, S, S) float in [0, 1] → (B, S, S, 3) uint8 RGB on the CPU."""
+        scaled = (images.clamp(0.0, 1.0) * 255.0).round().to(torch.uint8)
+        return scaled.permute(0, 2, 3, 1).contiguous().cpu().numpy()
