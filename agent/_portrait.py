@@ -24,5 +24,6 @@ def prepare_portrait(engine: Engine, path: Path) -> tuple[np.ndarray, Source]:
         image = load_portrait(path)
         return image, engine.prepare(image)
     except PortraitError as exc:
-        detail = str(exc).removeprefix(f"{path}: ")
+        # Loader messages start with the path, engine messages with "image"; say it once.
+        detail = str(exc).removeprefix(f"{path}: ").removeprefix("image: ")
         raise type(exc)(f"portrait '{path}': {detail}") from exc

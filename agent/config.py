@@ -47,7 +47,7 @@ def _default_data_dir() -> Path:
 class WindowSettings(BaseModel):
     """The pygame window that shows the portrait."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     enabled: bool = True
     """Open the window at start (the console still runs without it)."""
@@ -68,12 +68,14 @@ class WindowSettings(BaseModel):
 class KioskSettings(BaseModel):
     """Unattended installations: attract loop, text input, supervision."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
-    attract_script: Path | None = ASSETS_DIR / "scripts" / "attract.yaml"
-    """Script played after `idle_seconds` without input (None: cycle `attract_texts`)."""
-    attract_texts: list[str] = Field(default_factory=lambda: ["웃어줘", "look left", "wink at me"])
-    """Utterances cycled through when idle and no attract script is set."""
+    attract: bool = True
+    """Play the attract loop after `idle_seconds` without input."""
+    attract_script: Path = ASSETS_DIR / "scripts" / "attract.yaml"
+    """Script of the attract loop (used unless `attract_texts` is set)."""
+    attract_texts: list[str] = Field(default_factory=list)
+    """Utterances played in turn as the attract loop instead of the script, when not empty."""
     idle_seconds: float = Field(default=30.0, gt=0.0)
     """Seconds without input before the attract loop starts."""
     input: str = "stdin"
@@ -93,7 +95,11 @@ class Settings(BaseSettings):
     """Everything the avatar can be told, with offline-safe defaults."""
 
     model_config = SettingsConfigDict(
-        env_prefix="AVATAR_", env_nested_delimiter="__", extra="forbid", validate_default=True
+        env_prefix="AVATAR_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+        use_attribute_docstrings=True,
     )
 
     portrait: Path = DEFAULT_PORTRAIT

@@ -41,8 +41,9 @@ from animator.engines import ENGINE_CHOICES, create_engine
 from animator.errors import PortraitError
 from animator.player import Player
 from animator.timeline import Timeline
-from contracts import EngineInfo, Frame, Plan, Utterance, UtteranceSource
+from contracts import Engine, EngineInfo, Frame, Plan, Utterance, UtteranceSource
 from intents import load_interpreter
+from renderer import WindowStats
 
 log = logging.getLogger("avatar.agent")
 
@@ -59,12 +60,20 @@ class Conversation:
         window: open the pygame window at `start` (None: `settings.window.enabled`).
         supervised: kiosk behaviour: reopen a crashed window with backoff, re-create a failing
             engine (then fall back to the fallback engine), and report the exit combination.
+        engine: an engine instance to use instead of creating `settings.engine` (embedding a
+            custom engine); `set_engine` still switches to the named engines.
     """
 
     def __init__(
-        self, settings: Settings, *, window: bool | None = None, supervised: bool = False
+        self,
+        settings: Settings,
+        *,
+        window: bool | None = None,
+        supervised: bool = False,
+        engine: Engine | None = None,
     ) -> None:
         self.settings = settings
+        self._given_engine = engine
         self._want_window = settings.window.enabled if window is None else window
         self._supervised = supervised
         self._bus = EventBus()
@@ -104,9 +113,13 @@ class Conversation:
         with self._lock:
             if self._player is not None:
                 return
-            engine, notes = create_engine(
-                self._engine_name, models_dir=self.settings.models_dir, device=self.settings.device
-            )
+            engine, notes = self._given_engine, []
+            if engine is None:
+                engine, notes = create_engine(
+                    self._engine_name,
+                    models_dir=self.settings.models_dir,
+                    device=self.settings.device,
+                )
             image, source = prepare_portrait(engine, self._portrait_path)
             self._image = image
             self._notes["engine"] = tuple(notes)
@@ -145,8 +158,7 @@ class Conversation:
         interpreter = self._require(self._interpreter)
         utterance = Utterance(text=text, source=source)
         self._history.append(text)
-        self._bus.publish(UtteranceReceived(utterance=utterance))
-        self._require(self._transcript).utterance(utterance)
+        self._receive(utterance)
         started = time.perf_counter()
         try:
             plan = interpreter.interpret(text)
@@ -158,8 +170,17 @@ class Conversation:
         return plan
 
     def play(self, plan: Plan, utterance: Utterance | None = None) -> int:
-        """Play an explicit plan at once, preempting what plays; returns its plan id."""
+        """Play an explicit plan at once, preempting what plays; returns its plan id.
+
+        `utterance`, when given (a script line), is published and transcribed like a submit.
+        """
+        if utterance is not None:
+            self._receive(utterance)
         return self._start(plan, utterance, 0.0)
+
+    def _receive(self, utterance: Utterance) -> None:
+        self._require(self._transcript).utterance(utterance)
+        self._bus.publish(UtteranceReceived(utterance=utterance))
 
     def _start(self, plan: Plan, utterance: Utterance | None, interpret_ms: float) -> int:
         player = self._require(self._player)
@@ -369,6 +390,11 @@ class Conversation:
         """Close the window; the conversation keeps running."""
         self._window.close()
         self._publish_status(force=True)
+
+    def window_stats(self) -> WindowStats | None:
+        """What the window shows now (displayed frame seq and time, fps), None without one."""
+        sink = self._window.sink
+        return sink.stats() if sink is not None and self._window.state == "open" else None
 
     @property
     def window_state(self) -> WindowState:

@@ -85,7 +85,8 @@ class Kiosk:
         self._stop = threading.Event()
         self.conversation = Conversation(self.settings, window=True, supervised=True)
         self._reader = LineReader(settings.kiosk.input)
-        self._attract = AttractLoop(self._attract_schedule())
+        schedule = self._attract_schedule()
+        self._attract = AttractLoop(schedule) if schedule is not None else None
 
     def request_stop(self, reason: str = "") -> None:
         """Make `run` return soon (thread- and signal-safe)."""
@@ -121,21 +122,26 @@ class Kiosk:
                 text = None
             now = time.monotonic()
             if text is not None:
-                self._attract.stop()
                 self.conversation.submit(text, source="typed")
                 last_input = now
+            if self._attract is None:
+                continue
+            if text is not None:
+                self._attract.stop()
             elif not self._attract.active and now - last_input >= idle_s:
                 self._attract.start(now)
             for cue in self._attract.due(now):
                 self.conversation.play(cue.plan)
 
-    def _attract_schedule(self) -> Schedule:
+    def _attract_schedule(self) -> Schedule | None:
         config = self.settings.kiosk
-        if config.attract_script is not None:
-            script = load_script(config.attract_script)
+        if not config.attract:
+            return None
+        if config.attract_texts:
+            events = [ScriptEvent(say=text) for text in config.attract_texts]
+            script = Script(events=events, end_hold=2.0)
         else:
-            texts = config.attract_texts or ["원래대로"]
-            script = Script(events=[ScriptEvent(say=text) for text in texts], end_hold=2.0)
+            script = load_script(config.attract_script)
         return schedule_script(script, load_interpreter())
 
     def _on_event(self, event: Event) -> None:

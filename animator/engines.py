@@ -76,7 +76,12 @@ def _liveportrait(models_dir: str | Path | None, device: str | None) -> Engine:
     try:
         return LivePortraitEngine.from_models_dir(models_dir=models_dir, device=device)
     except ModelsMissingError as exc:
-        message = f"LivePortrait weights not found ({exc}). {GET_WEIGHTS_ADVICE}"
+        count = len(exc.missing)
+        message = (
+            f"LivePortrait weights not found in {exc.models_dir} ({count} file"
+            f"{'s' if count != 1 else ''} missing). {GET_WEIGHTS_ADVICE}"
+        )
         raise _WeightsMissing(message) from exc
     except (RuntimeError, OSError, ValueError) as exc:
-        raise ValueError(f"LivePortrait failed to load: {exc}") from exc
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"LivePortrait failed to load: {first_line}") from exc
