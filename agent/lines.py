@@ -28,17 +28,25 @@ class LineReader:
 
     A FIFO is opened read-write so that writers coming and going never end the stream; a
     regular file is followed like `tail -f` from its current end (and from the start again if
-    it is truncated); a path that does not exist yet is waited for.
+    it is truncated); a path that does not exist yet is waited for and then read from its
+    start.
     """
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.lines: queue.Queue[str] = queue.Queue(maxsize=QUEUE_SIZE)
+        self.ready = threading.Event()
+        """Set once the source is open and positioned: lines written after it are read."""
         self._stop = threading.Event()
+        self._new_file = False
         self._thread = threading.Thread(target=self._run, name="avatar-input", daemon=True)
 
     def start(self) -> None:
         """Start reading on the background thread."""
+        path = Path(self.source).expanduser()
+        self._new_file = self.source != "stdin" and not path.exists()
+        if self._new_file:
+            log.warning("input %s does not exist yet; waiting for it", path)
         self._thread.start()
 
     def stop(self) -> None:
@@ -55,12 +63,8 @@ class LineReader:
             log.error("input %s: %s; no more text will be read from it", self.source, exc)
 
     def _read_path(self, path: Path) -> None:
-        announced = False
         while not self._stop.is_set() and not path.exists():
-            if not announced:
-                log.warning("input %s does not exist yet; waiting for it", path)
-                announced = True
-            self._stop.wait(POLL_S * 5)
+            self._stop.wait(POLL_S)
         if self._stop.is_set():
             return
         if stat.S_ISFIFO(path.stat().st_mode):
@@ -70,11 +74,12 @@ class LineReader:
             finally:
                 os.close(fd)
         else:
-            self._follow_file(path)
+            self._follow_file(path, from_start=self._new_file)
 
     def _read_fd(self, fd: int, *, follow: bool) -> None:
         """Read `fd` until EOF (unless `follow`) or `stop`; select keeps `stop` responsive."""
         pending = b""
+        self.ready.set()
         while not self._stop.is_set():
             ready, _, _ = select.select([fd], [], [], POLL_S)
             if not ready:
@@ -91,10 +96,13 @@ class LineReader:
         if pending.strip():
             self._put(pending)
 
-    def _follow_file(self, path: Path) -> None:
+    def _follow_file(self, path: Path, *, from_start: bool) -> None:
+        """Like `tail -f`: new lines only, unless the file is new (then all of it)."""
         with path.open("rb") as handle:
-            handle.seek(0, os.SEEK_END)
+            if not from_start:
+                handle.seek(0, os.SEEK_END)
             pending = b""
+            self.ready.set()
             while not self._stop.is_set():
                 chunk = handle.read(READ_SIZE)
                 if chunk:

@@ -1,0 +1,135 @@
+"""Kiosk parts: line input from FIFOs and files, the attract loop, and a short kiosk run."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import threading
+from pathlib import Path
+
+import pytest
+
+from agent.cues import Cue, Schedule
+from agent.kiosk import AttractLoop, Kiosk
+from agent.lines import LineReader
+from contracts import Plan, Step
+from tests.agent._helpers import make_settings, wait_until
+
+
+def drain(reader: LineReader, count: int, timeout: float = 10.0) -> list[str]:
+    lines = []
+    for _ in range(count):
+        lines.append(reader.lines.get(timeout=timeout))
+    return lines
+
+
+def test_fifo_lines_survive_writers_coming_and_going(tmp_path: Path) -> None:
+    fifo = tmp_path / "in.fifo"
+    os.mkfifo(fifo)
+    reader = LineReader(str(fifo))
+    reader.start()
+    try:
+        with fifo.open("wb") as writer:
+            writer.write("웃어줘\nwink ".encode())
+            writer.flush()
+            writer.write(b"at me\n\n   \n")
+        encoded = "놀란 다음에 웃어\n".encode()
+        with fifo.open("wb") as writer:  # a second writer after the first one left
+            writer.write(encoded[:4])  # a split inside a multi-byte character
+            writer.flush()
+            writer.write(encoded[4:])
+        assert drain(reader, 3) == ["웃어줘", "wink at me", "놀란 다음에 웃어"]
+        with pytest.raises(queue.Empty):
+            reader.lines.get(timeout=0.2)  # blank lines are not utterances
+    finally:
+        reader.stop()
+
+
+def test_text_file_is_followed_from_its_end(tmp_path: Path) -> None:
+    path = tmp_path / "in.txt"
+    path.write_text("old line, already there\n", encoding="utf-8")
+    reader = LineReader(str(path))
+    reader.start()
+    try:
+        assert reader.ready.wait(10.0)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("look left\n")
+        assert drain(reader, 1) == ["look left"]
+        path.write_text("after truncation\n", encoding="utf-8")
+        assert drain(reader, 1) == ["after truncation"]
+    finally:
+        reader.stop()
+
+
+def test_a_file_that_appears_later_is_read_from_its_start(tmp_path: Path) -> None:
+    path = tmp_path / "later.txt"
+    reader = LineReader(str(path))
+    reader.start()
+    try:
+        path.write_text("first\nsecond\n", encoding="utf-8")
+        assert drain(reader, 2) == ["first", "second"]
+    finally:
+        reader.stop()
+
+
+def cue(at: float, intent: str) -> Cue:
+    return Cue(at, Plan(steps=[Step(intent=intent)], source="script"), None)  # type: ignore[arg-type]
+
+
+def test_attract_loop_plays_cues_in_time_and_repeats() -> None:
+    loop = AttractLoop(Schedule((cue(0.0, "smile"), cue(1.0, "wink")), duration=2.5))
+    assert loop.due(100.0) == []  # not started
+    loop.start(10.0)
+    assert [c.plan.intents for c in loop.due(10.0)] == [["smile"]]
+    assert loop.due(10.9) == []
+    assert [c.plan.intents for c in loop.due(11.0)] == [["wink"]]
+    assert loop.due(12.4) == []
+    assert [c.plan.intents for c in loop.due(12.5)] == [["smile"]]  # next round
+    loop.stop()
+    assert not loop.active and loop.due(20.0) == []
+
+
+@pytest.fixture(autouse=True)
+def _dummy_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+
+
+def test_kiosk_takes_text_plays_attract_and_stops(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.touch()
+    settings = make_settings(
+        tmp_path,
+        window={"size": [128, 128]},
+        kiosk={"input": str(feed), "idle_seconds": 0.3, "attract_texts": ["wink at me"]},
+    )
+    kiosk = Kiosk(settings, announce=lambda line: None)
+    result: list[int] = []
+    runner = threading.Thread(target=lambda: result.append(kiosk.run()))
+    runner.start()
+    try:
+        wait_until(lambda: kiosk.conversation.window_state == "open", timeout=30.0)
+        path = kiosk.conversation.transcript_path
+
+        def records() -> list[dict[str, object]]:
+            return [json.loads(line) for line in path.read_text().splitlines()]
+
+        wait_until(lambda: any(r["kind"] == "plan" for r in records()), what="attract plans")
+        with feed.open("a", encoding="utf-8") as handle:
+            handle.write("웃어줘\n고개 끄덕여 두 번\n")
+        wait_until(
+            lambda: [r["text"] for r in records() if r["kind"] == "utterance"]
+            == ["웃어줘", "고개 끄덕여 두 번"],
+            what="both utterances in the transcript",
+        )
+        status = kiosk.conversation.status()
+        assert status.window == "open" and status.engine.fallback
+    finally:
+        kiosk.request_stop("test over")
+        runner.join(20.0)
+    assert result == [0]
+    plans = [r["plan"] for r in records() if r["kind"] == "plan"]
+    intents = [[s["intent"] for s in plan["steps"]] for plan in plans]  # type: ignore[index]
+    assert ["wink"] in intents and ["smile"] in intents and ["nod"] in intents
+    assert records()[-1]["event"] == "stopped"
