@@ -17,7 +17,6 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import cv2
 import numpy as np
@@ -29,7 +28,7 @@ from animator.liveportrait.crop import PasteBack, crop_transform, warp_crop
 from animator.liveportrait.expressions import apply_pose
 from animator.liveportrait.face import FaceAnalyzer
 from animator.liveportrait.networks import LivePortraitNetworks
-from animator.liveportrait.wrapper import LivePortraitWrapper
+from animator.liveportrait.wrapper import LivePortraitWrapper, Precision, autocast_dtype
 from contracts import Engine, EngineInfo, Pose, Source
 from contracts.engine import hash_image
 from models import ModelsCorruptError, ModelsMissingError, verify
@@ -37,8 +36,6 @@ from models.registry import resolve_models_dir
 
 log = logging.getLogger("avatar.animator")
 
-Precision = Literal["auto", "float32", "float16", "bfloat16"]
-_AUTOCAST = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": None}
 _BLACK = 1e-3  # a frame whose brightest value is below this is black
 
 
@@ -113,7 +110,8 @@ class LivePortraitEngine(Engine):
         if self._device.type == "cuda" and self._device.index is None:
             self._device = torch.device("cuda", torch.cuda.current_device())
         self.wrapper = LivePortraitWrapper(
-            networks.to(self._device), self._device, _autocast_dtype(self.options, self._device)
+            networks.to(self._device), self._device,
+            autocast_dtype(self.options.precision, self._device),
         )
         self.face = face
         self.real_weights = real_weights
@@ -276,16 +274,6 @@ class LivePortraitEngine(Engine):
             while len(self._pastes) > self.cache.capacity:
                 self._pastes.popitem(last=False)
         return self._pastes[key]
-
-
-def _autocast_dtype(options: LivePortraitOptions, device: torch.device) -> torch.dtype | None:
-    if options.precision == "auto":
-        return torch.float16 if device.type == "cuda" else None
-    if options.precision not in _AUTOCAST:
-        raise ValueError(
-            f"unknown precision {options.precision!r}; choose auto, float32, float16 or bfloat16"
-        )
-    return _AUTOCAST[options.precision]
 
 
 def _bad_frames(images: torch.Tensor) -> int:

@@ -10,12 +10,30 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Literal
 
 import numpy as np
 import torch
 
 from animator.liveportrait.motion import KeypointInfo, parse_motion, stitch, transform_keypoints
 from animator.liveportrait.networks import LivePortraitNetworks
+
+Precision = Literal["auto", "float32", "float16", "bfloat16"]
+_AUTOCAST = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": None}
+
+
+def autocast_dtype(precision: str, device: torch.device) -> torch.dtype | None:
+    """The autocast dtype for a precision name; "auto" is float16 on CUDA, float32 elsewhere.
+
+    Raises:
+        ValueError: unknown precision name (the message lists the accepted ones).
+    """
+    if precision == "auto":
+        return torch.float16 if device.type == "cuda" else None
+    if precision not in _AUTOCAST:
+        choices = ", ".join(["auto", *_AUTOCAST])
+        raise ValueError(f"unknown precision {precision!r}; choose one of: {choices}")
+    return _AUTOCAST[precision]
 
 
 class LivePortraitWrapper:

@@ -21,8 +21,9 @@ from animator.liveportrait.engine import (
 from animator.liveportrait.expressions import apply_pose
 from animator.liveportrait.face import FaceAnalyzer
 from animator.liveportrait.networks import LivePortraitNetworks
+from animator.portrait import load_portrait
 from contracts import Pose, Source
-from models import ModelsMissingError, liveportrait_files
+from models import ModelsMissingError, default_models_dir, liveportrait_files, verify
 from tests.liveportrait.engine_helpers import (
     DET_SCALE,
     FACE,
@@ -361,3 +362,31 @@ def test_missing_weights_name_every_file_and_the_fix(tmp_path: Path) -> None:
     assert caught.value.missing == [f.path for f in liveportrait_files().files]
     assert "avatar models download" in message
     assert "--models-dir" in message
+
+
+def _published_weights_present() -> bool:
+    return verify(default_models_dir(), check_hash=False).ok
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _published_weights_present(), reason="published weights not downloaded")
+def test_published_weights_turn_the_head_toward_the_screen_directions() -> None:
+    """Checks the yaw/pitch sign conventions (expressions.py) on the real model.
+
+    The detector's nose keypoint moves toward screen right when the head turns right, and up
+    toward the eyes when the head tilts up.
+    """
+    engine = LivePortraitEngine.from_models_dir(options=LivePortraitOptions(disk_cache=False))
+    assert engine.info.real_weights
+    image = load_portrait(Path(__file__).resolve().parents[2] / "assets" / "portrait.png")
+    source = engine.prepare(image)
+    poses = [Pose(head_yaw=-20), Pose(head_yaw=20), Pose(head_pitch=-15), Pose(head_pitch=15)]
+
+    def nose_from_eyes(frame: np.ndarray) -> np.ndarray:
+        kps = engine.face.detect(frame)[0].kps
+        return kps[2] - kps[:2].mean(0)
+
+    left, right, down, up = (nose_from_eyes(frame) for frame in engine.render(source, poses))
+
+    assert right[0] > left[0] + 2
+    assert up[1] < down[1] - 1
