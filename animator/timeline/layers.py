@@ -1,10 +1,10 @@
 """How the four layers combine, per channel: the rule table, as data.
 
-Layers are applied bottom to top in `LAYERS` order, starting from rest (0). On each channel a layer
-either **sets** it — a weighted override, `value = (1 - weight) * below + weight * layer` — or **adds**
-to it — `value = below + weight * layer` — or leaves it alone (None). Idle life adds to the head
-and eyes so an expression's gaze or head turn still breathes and drifts; the expression sets the
-face channels; speech sets only the three mouth channels, so a smile survives talking; the
+Layers are applied bottom to top in `LAYERS` order, starting from rest (0). On each channel a
+layer either **sets** it, a weighted override `value = (1 - weight) * below + weight * layer`, or
+**adds** to it, `value = below + weight * layer`, or leaves it alone (None). Idle life adds to the
+head and eyes so an expression's gaze or head turn still breathes and drifts; the expression sets
+the face channels; speech sets only the three mouth channels, so a smile survives talking; the
 operator override can set anything.
 """
 

@@ -25,7 +25,7 @@ from contracts.pose import CHANNEL_NAMES
 
 SPEECH_CUT_SECONDS = 0.4  # an interrupted line's mouth fades out over this time
 WINK_BLINK_LIMIT = 0.3  # no idle blink starts while the wink channel is above this
-MOUTH = np.array(
+_MOUTH = np.array(
     [CHANNEL_NAMES.index(name) for name in ("mouth_open", "mouth_wide", "mouth_round")]
 )
 _WINK = CHANNEL_NAMES.index("wink")
@@ -44,6 +44,7 @@ class Schedule:
         end: when its last segment is over (inf while it holds forever).
         residue: (12,) float64 the speech layer's mouth at `start` (from the preempted plan).
         residue_weight: that layer's weight at `start`; it fades over SPEECH_CUT_SECONDS.
+        segment_starts: the segments' start times, for bisection.
     """
 
     plan_id: int
@@ -53,12 +54,13 @@ class Schedule:
     end: float
     residue: np.ndarray
     residue_weight: float
+    segment_starts: tuple[float, ...]
 
     def segment_at(self, t: float) -> Segment | None:
         """The segment playing at `t`, or None before the start and after the end."""
         if not self.start <= t < self.end:
             return None
-        index = bisect_right([seg.start for seg in self.segments], t) - 1
+        index = bisect_right(self.segment_starts, t) - 1
         return self.segments[index]
 
     def expression(self, t: float) -> np.ndarray:
@@ -78,7 +80,7 @@ class Schedule:
         segment = self.segment_at(t)
         if segment is not None and segment.envelope.speech is not None:
             shape, weight = segment.envelope.speech.sample(t - segment.start)
-            mouth[MOUTH] = shape
+            mouth[_MOUTH] = shape
         return self.residue, self.residue_weight * fade, mouth, weight
 
     def speech_stack(self, t: float) -> tuple[np.ndarray, float]:
@@ -120,8 +122,16 @@ def schedule_plan(
             break
         t, previous = segment.end, segment.value(segment.end)
     residue, residue_weight = speech_origin
-    end = segments[-1].end
-    return Schedule(plan_id, plan, start, tuple(segments), end, residue, residue_weight)
+    return Schedule(
+        plan_id=plan_id,
+        plan=plan,
+        start=start,
+        segments=tuple(segments),
+        end=segments[-1].end,
+        residue=residue,
+        residue_weight=residue_weight,
+        segment_starts=tuple(segment.start for segment in segments),
+    )
 
 
 def _envelopes(plan: Plan, presets: Presets) -> list[tuple[int, Envelope]]:

@@ -79,7 +79,11 @@ class Timeline:
         return schedule.plan_id
 
     def pose_at(self, now: float) -> Pose:
-        """The blended pose at `now` (s); `now` is normally non-decreasing but need not be."""
+        """The blended pose at `now` (s).
+
+        `now` is normally non-decreasing but need not be: a time before the latest plan's start
+        is answered from the plan that was playing then (the last few plans are kept).
+        """
         vector = np.zeros(_N)
         if self._idle is not None:
             vector = apply_layer(vector, "idle", self._idle_at(self._idle, now))
