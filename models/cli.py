@@ -82,7 +82,7 @@ def run_download(args: argparse.Namespace) -> int:
             root, local_files_only=args.offline, progress=not args.quiet,
             from_folder=args.from_folder, model_set=files,
         )
-    except (ModelsError, ValueError) as exc:
+    except (ModelsError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"all {len(files.files)} files present and verified in {root}")

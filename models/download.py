@@ -66,6 +66,7 @@ def download(
         log.info("all %d %s files verified in %s", len(files.files), files.name, root)
         return root
     if from_folder is not None:
+        _make_folder(root)
         _import_folder(Path(from_folder).expanduser(), root, todo)
         _require_complete(root, files, f"They were not found under {from_folder}.")
         return root
@@ -73,6 +74,7 @@ def download(
         _require_complete(root, files, "Offline mode is on, so nothing was downloaded.")
         return root
     hub = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+    _make_folder(root)
     _probe_hub(hub, files, todo[0])
     _fetch_from_hub(hub, root, files, todo, progress=progress)
     return root
@@ -89,6 +91,16 @@ def _files_to_fetch(root: Path, files: ModelSet) -> list[ModelFile]:
             check.path.unlink()
         todo.append(check.entry)
     return todo
+
+
+def _make_folder(root: Path) -> None:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelsError(
+            f"{root}: cannot create the models folder ({exc.strerror or exc}). Choose another "
+            "folder with --models-dir or $AVATAR_MODELS_DIR."
+        ) from exc
 
 
 def _require_complete(root: Path, files: ModelSet, why: str) -> None:

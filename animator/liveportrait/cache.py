@@ -28,6 +28,7 @@ log = logging.getLogger("avatar.animator")
 
 CACHE_DIR_ENV = "AVATAR_CACHE_DIR"
 FORMAT_VERSION = 1
+_SUFFIX = ".portrait.pt"  # pruning only ever touches files with this suffix
 _INFO_FIELDS = ("kp", "exp", "pitch", "yaw", "roll", "scale", "t")
 _LOAD_ERRORS = (
     OSError, EOFError, RuntimeError, ValueError, KeyError, TypeError, IndexError, AttributeError,
@@ -131,7 +132,7 @@ class PortraitCache:
         """The disk file of a portrait's entry (None without a directory)."""
         if self.directory is None:
             return None
-        return self.directory / f"{self.key(image_hash)}.pt"
+        return self.directory / f"{self.key(image_hash)}{_SUFFIX}"
 
     def get(self, image_hash: str, device: torch.device) -> PreparedPortrait | None:
         """The cached state, from memory or disk, or None (counted in `stats`)."""
@@ -184,6 +185,6 @@ class PortraitCache:
 
     def _prune(self) -> None:
         assert self.directory is not None
-        entries = sorted(self.directory.glob("*.pt"), key=lambda p: p.stat().st_mtime_ns)
+        entries = sorted(self.directory.glob(f"*{_SUFFIX}"), key=lambda p: p.stat().st_mtime_ns)
         for stale in entries[: max(0, len(entries) - self.disk_capacity)]:
             stale.unlink(missing_ok=True)

@@ -95,3 +95,18 @@ def test_bad_registry_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixtur
 
     assert _run(["models", "verify", "--registry", str(bad)]) == 2
     assert f"{bad}: not a valid model list" in capsys.readouterr().err
+
+
+def test_unusable_models_folder_is_named(
+    hub: HubServer, registry_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the models folder should be")
+
+    code = _run(["models", "download", "--quiet", "--models-dir", str(blocker / "models"),
+                 "--registry", str(registry_file)])
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"error: {blocker / 'models'}: cannot create the models folder" in err
+    assert "--models-dir" in err
