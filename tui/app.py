@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.screen import Screen
 
-from agent import Conversation, Settings
 from tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from agent import Conversation, Settings
 
 
 class ConsoleApp(App[int]):
@@ -52,6 +55,8 @@ def run_console(settings: Settings) -> int:
     Returns:
         The process exit code: 0 after /quit or Ctrl+Q, 1 if the app failed.
     """
+    from agent import Conversation  # loads the engines; only needed once the console starts
+
     conversation = Conversation(settings)
     conversation.start()
     try:

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from agent import Conversation
 from tui.commands import ParsedCommand, help_lines
 from tui.quick_keys import quick_key_help
 from tui.widgets.status_bar import WINDOW_NOTICES
+
+if TYPE_CHECKING:
+    from agent import Conversation
 
 
 @dataclass(frozen=True, slots=True)

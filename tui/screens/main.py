@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -21,7 +21,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from agent import Conversation
 from agent.events import Status
 from tui import messages
 from tui.command_runner import CommandOutcome, run_command
@@ -32,6 +31,9 @@ from tui.widgets.command_input import CommandInput
 from tui.widgets.log_panel import LogPanel
 from tui.widgets.preview import PortraitPreview
 from tui.widgets.status_bar import WINDOW_NOTICES, NoticeBar, StatusBar
+
+if TYPE_CHECKING:
+    from agent import Conversation
 
 log = logging.getLogger("avatar.tui")
 
