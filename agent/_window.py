@@ -54,7 +54,7 @@ class WindowSupervisor:
             title=settings.title,
             size=settings.size,
             fullscreen=settings.fullscreen,
-            target_fps=fps,
+            target_fps=min(240.0, 2.0 * fps),  # draw a new frame as soon as it arrives
             show_overlay=settings.overlay,
             hide_cursor=settings.hide_cursor,
             exit_combo=settings.exit_combo if supervised else None,

@@ -30,7 +30,7 @@ def window_pids() -> set[int]:
     pids = set()
     for child in psutil.Process().children():
         try:
-            if any("multiprocessing" in part for part in child.cmdline()):
+            if any("spawn_main" in part for part in child.cmdline()):
                 pids.add(child.pid)
         except psutil.Error:
             continue

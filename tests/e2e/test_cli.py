@@ -1,0 +1,134 @@
+"""The `avatar` command as a user runs it: a subprocess, real files, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+REPO = Path(__file__).resolve().parents[2]
+PORTRAIT = REPO / "assets" / "portrait.png"
+
+
+def avatar(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `avatar ARGS` in a clean environment (no AVATAR_* from the developer's shell)."""
+    full_env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("AVATAR_")},
+        "PYTHONPATH": str(REPO),
+        "SDL_VIDEODRIVER": "dummy",
+        "SDL_AUDIODRIVER": "dummy",
+        **(env or {}),
+    }
+    if cwd is not None:
+        full_env.setdefault("AVATAR_DATA_DIR", str(cwd / "data"))
+    return subprocess.run(
+        [sys.executable, "-m", "agent.cli", *map(str, args)],
+        cwd=cwd or REPO, env=full_env, capture_output=True, text=True, timeout=300,
+    )
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The single 'avatar: ...' line a failure prints (and nothing else on stderr)."""
+    assert result.returncode == 2, result
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert lines[0].startswith("avatar: ")
+    return lines[0]
+
+
+@pytest.fixture
+def short_script(tmp_path: Path) -> Path:
+    path = tmp_path / "short.yaml"
+    path.write_text("events:\n  - say: 웃어줘\nend_hold: 0.2\n", encoding="utf-8")
+    return path
+
+
+def test_missing_portrait_in_the_console(tmp_path: Path) -> None:
+    missing = tmp_path / "x.jpg"
+    line = one_error_line(avatar("--portrait", missing, "--no-window", cwd=tmp_path))
+    assert line == (
+        f"avatar: portrait '{missing}': file not found. Give the path of a JPEG, PNG or WebP photo."
+    )
+
+
+def test_missing_portrait_when_rendering(tmp_path: Path, short_script: Path) -> None:
+    missing = tmp_path / "x.jpg"
+    line = one_error_line(
+        avatar("render", short_script, "-o", tmp_path / "o.mp4", "--portrait", missing,
+               cwd=tmp_path)
+    )
+    assert line.startswith(f"avatar: portrait '{missing}': file not found.")
+
+
+def test_photo_without_a_face(tmp_path: Path, short_script: Path) -> None:
+    blank = tmp_path / "wall.png"
+    Image.new("RGB", (320, 320), (200, 190, 180)).save(blank)
+    line = one_error_line(
+        avatar("render", short_script, "-o", tmp_path / "o.mp4", "--portrait", blank,
+               "--engine", "fallback", cwd=tmp_path)
+    )
+    assert line.startswith(f"avatar: portrait '{blank}': no face found")
+
+
+def test_malformed_script(tmp_path: Path) -> None:
+    script = tmp_path / "bad.yaml"
+    script.write_text("events:\n  - say: hi\n    - pause: 1\n", encoding="utf-8")
+    line = one_error_line(avatar("render", script, "-o", tmp_path / "o.mp4", cwd=tmp_path))
+    assert line.startswith(f"avatar: {script}, line 3: invalid YAML")
+
+
+def test_invalid_script_content(tmp_path: Path) -> None:
+    script = tmp_path / "bad.yaml"
+    script.write_text("events:\n  - say: hi\n  - pause: -2\n", encoding="utf-8")
+    line = one_error_line(avatar("render", script, "-o", tmp_path / "o.mp4", cwd=tmp_path))
+    assert line.startswith(f"avatar: {script}, line 3: events[1].pause:")
+
+
+def test_bad_config_file(tmp_path: Path, short_script: Path) -> None:
+    config = tmp_path / "avatar.toml"
+    config.write_text("[window]\nsize = [512, \n", encoding="utf-8")
+    line = one_error_line(
+        avatar("--config", config, "render", short_script, "-o", tmp_path / "o.mp4",
+               cwd=tmp_path)
+    )
+    assert line.startswith(f"avatar: config file '{config}', line 2")
+
+
+def test_liveportrait_without_weights_says_how_to_get_them(
+    tmp_path: Path, short_script: Path
+) -> None:
+    result = avatar(
+        "render", short_script, "-o", tmp_path / "o.mp4", "--engine", "liveportrait",
+        cwd=tmp_path, env={"AVATAR_MODELS_DIR": str(tmp_path / "no-models")},
+    )
+    line = one_error_line(result)
+    assert "LivePortrait weights not found" in line and "avatar models download" in line
+
+
+def test_debug_log_level_shows_the_traceback(tmp_path: Path) -> None:
+    result = avatar("--log-level", "debug", "--portrait", tmp_path / "x.jpg", "--no-window",
+                    cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" in result.stderr
+
+
+def test_version() -> None:
+    result = avatar("--version")
+    assert result.returncode == 0 and result.stdout.startswith("avatar ")
+
+
+def test_render_announces_the_fallback_engine(tmp_path: Path, short_script: Path) -> None:
+    out = tmp_path / "frames"
+    result = avatar("render", short_script, "-o", out, "--size", "64x64", "--fps", "5",
+                    "--engine", "fallback", "--quiet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "FALLBACK engine" in result.stderr
+    written = sorted(out.glob("*.png"))
+    assert written and Image.open(written[0]).size == (64, 64)
+    assert f"{out}: {len(written)} frames, 64x64 at 5 fps" in result.stdout
