@@ -22,12 +22,16 @@ from tqdm import tqdm
 
 from models.errors import HubUnreachableError, ModelsCorruptError, ModelsError, ModelsMissingError
 from models.registry import ModelFile, ModelSet, liveportrait_files, resolve_models_dir
-from models.verify import FileState, check_file, verify
+from models.verify import FileCheck, FileState, check_file, verify
 
 log = logging.getLogger("avatar.models")
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 PROBE_TIMEOUT_S = 10.0
+_OFFLINE_HINT = (
+    "Offline mode is on, so they were left as they are. Run `avatar models download` with network "
+    "access, or use `avatar models download --from-folder PATH`."
+)
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -61,36 +65,35 @@ def download(
     """
     root = resolve_models_dir(models_dir)
     files = model_set if model_set is not None else liveportrait_files()
-    todo = _files_to_fetch(root, files)
-    if not todo:
+    bad = [check for check in verify(root, model_set=files).checks if not check.usable]
+    if not bad:
         log.info("all %d %s files verified in %s", len(files.files), files.name, root)
         return root
+    offline = local_files_only or _env_flag("HF_HUB_OFFLINE")
+    if from_folder is None and offline:
+        problems = [check.line() for check in bad if check.state is not FileState.MISSING]
+        if problems:
+            raise ModelsCorruptError(problems, hint=_OFFLINE_HINT)
+        _require_complete(root, files, "Offline mode is on, so nothing was downloaded.")
+    todo = _clear(bad)
+    _make_folder(root)
     if from_folder is not None:
-        _make_folder(root)
         _import_folder(Path(from_folder).expanduser(), root, todo)
         _require_complete(root, files, f"They were not found under {from_folder}.")
         return root
-    if local_files_only or _env_flag("HF_HUB_OFFLINE"):
-        _require_complete(root, files, "Offline mode is on, so nothing was downloaded.")
-        return root
     hub = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
-    _make_folder(root)
     _probe_hub(hub, files, todo[0])
     _fetch_from_hub(hub, root, files, todo, progress=progress)
     return root
 
 
-def _files_to_fetch(root: Path, files: ModelSet) -> list[ModelFile]:
-    """Registry entries that are not present and verified; bad copies are deleted first."""
-    todo = []
-    for check in verify(root, model_set=files).checks:
-        if check.usable:
-            continue
+def _clear(bad: list[FileCheck]) -> list[ModelFile]:
+    """Delete present-but-bad copies so they get replaced; return the entries to fetch."""
+    for check in bad:
         if check.state is not FileState.MISSING:
             log.warning("replacing %s", check.line())
             check.path.unlink()
-        todo.append(check.entry)
-    return todo
+    return [check.entry for check in bad]
 
 
 def _make_folder(root: Path) -> None:

@@ -177,3 +177,18 @@ def test_from_folder_rejects_a_bad_copy_and_reports_missing(
         download(tmp_path / "models", model_set=model_set, from_folder=stick)
     assert caught.value.missing == ["base/appearance.pth", "detector/det.onnx"]
     assert str(stick) in str(caught.value)
+
+
+def test_offline_leaves_a_corrupt_file_alone_and_says_so(
+    hub: HubServer, model_set: ModelSet, tmp_path: Path
+) -> None:
+    download(tmp_path, model_set=model_set, progress=False)
+    damaged = tmp_path / "base/appearance.pth"
+    damaged.write_bytes(b"\0" * 3000)
+
+    with pytest.raises(ModelsCorruptError) as caught:
+        download(tmp_path, model_set=model_set, local_files_only=True)
+
+    assert "base/appearance.pth: corrupt" in str(caught.value)
+    assert "Offline mode is on" in str(caught.value)
+    assert damaged.read_bytes() == b"\0" * 3000
