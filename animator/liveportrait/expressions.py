@@ -7,13 +7,14 @@ x_d = s·(x_c·R(angles_s + Δangles) + δ_s + Δδ) + (t_x, t_y, 0), so the res
 exactly. We follow the editor rather than ALP's `ExpressionEditor` because ALP rotates δ with the
 head and adds t_z, which moves the head even with every slider at 0 (ALP#84).
 
-Screen directions are handled here, explicitly: with keypoints as (x right, y down, z into the
-screen) and R = (Rz·Ry·Rx)ᵀ, a positive model pitch moves the front of the face down (a nod down)
-and a positive model yaw turns it toward screen left. Our channels use the viewer's directions
-(`contracts.pose`: +pitch nods up, +yaw turns toward screen right), hence the −1 signs below; two
-public editors that were tuned on the real weights flip the same two signs (ALP negates yaw,
-FaceFusion's LivePortrait editor negates pitch and yaw). Roll keeps the model's sign: +roll tilts
-the top of the head toward screen right (clockwise as seen).
+Screen directions are handled here, explicitly. Keypoints live in a camera frame (x right, y
+down, z away from the viewer) and R = (Rz·Ry·Rx)ᵀ; with the front of the face at negative z, a
+positive model pitch moves it down (a nod down) and a positive model yaw turns it toward screen
+left. Our channels use the viewer's directions (`contracts.pose`: +pitch nods up, +yaw turns
+toward screen right), hence the −1 signs below; two public editors tuned on the real weights flip
+the same signs (ALP negates yaw; FaceFusion's LivePortrait editor negates pitch and yaw). Roll
+keeps the model's sign: +roll tilts the top of the head toward screen right (clockwise as seen).
+A test that runs only with the published weights checks yaw and pitch on rendered frames.
 
 Channel ranges map onto the editor's slider units: smile −1…1 → −0.3…1.3 (piecewise linear, so 0
 stays 0), eye_open −1 → blink −20 (closed) and +1 → blink +5 (wide), wink 0…1 → 0…25,
