@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import pickle
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -58,6 +57,7 @@ RETARGETING_ENTRIES: Mapping[str, str] = {
 }
 
 _LISTED_KEYS = 8
+_LFS_POINTER = b"version https://git-lfs"
 
 
 class CheckpointError(ValueError):
@@ -245,27 +245,38 @@ def _read(path: Path) -> dict[str, Any]:
     """The file's top-level mapping, with unreadable files turned into `CheckpointError`."""
     if not path.is_file():
         raise CheckpointError(f"{path}: checkpoint file not found")
+    with path.open("rb") as head:
+        if head.read(len(_LFS_POINTER)) == _LFS_POINTER:
+            raise CheckpointError(
+                f"{path}: is a Git LFS pointer, not the weights; download the real file "
+                "(for example with huggingface_hub) instead of a plain git clone"
+            )
     try:
         if path.suffix == ".safetensors":
             state: Any = safetensors.torch.load_file(path, device="cpu")
         else:
             state = torch.load(path, map_location="cpu", weights_only=True)
-    except (
-        RuntimeError,
-        OSError,
-        EOFError,
-        pickle.UnpicklingError,
-        zipfile.BadZipFile,
-        safetensors.SafetensorError,
-    ) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    except pickle.UnpicklingError as exc:
+        if "Weights only load failed" not in str(exc):
+            raise _corrupt(path, exc) from exc
         raise CheckpointError(
-            f"{path}: cannot read the checkpoint, the file is truncated or corrupt ({reason}); "
-            "delete it and download it again"
+            f"{path}: holds pickled Python objects besides tensors, which are not loaded for "
+            "safety (torch.load weights_only=True); use the official checkpoint files"
         ) from exc
+    except Exception as exc:  # any parse failure of a damaged file; re-raised with the path
+        raise _corrupt(path, exc) from exc
     if not isinstance(state, Mapping):
         raise CheckpointError(f"{path}: expected a dict of tensors, found {type(state).__name__}")
     return dict(state)
+
+
+def _corrupt(path: Path, exc: Exception) -> CheckpointError:
+    lines = str(exc).strip().splitlines()
+    reason = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return CheckpointError(
+        f"{path}: cannot read the checkpoint, the file is truncated or corrupt ({reason}); "
+        "delete it and download it again"
+    )
 
 
 def _retargeting_entry(state: Mapping[str, Any], name: str, path: Path) -> dict[str, Any]:
