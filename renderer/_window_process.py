@@ -120,6 +120,7 @@ class WindowApp:
         """Loop until the window is closed, a shutdown command comes, or the parent dies."""
         pygame.display.set_caption(self.options.title)
         pygame.mouse.set_visible(not self.options.hide_cursor)
+        self.header["heartbeat"] = time.monotonic()  # before OPEN: the parent checks both
         self.header["child_state"] = CHILD_OPEN
         self._emit("opened")
         next_parent_check = 0.0

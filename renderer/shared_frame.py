@@ -47,6 +47,7 @@ HEADER_DTYPE = np.dtype(
         ("latest_slot", "<i8"),
         ("slot_version", "<i8", (2,)),
         ("slot_seq", "<i8", (2,)),
+        ("slot_count", "<i8", (2,)),  # write_count once this slot's frame is published
         ("slot_w", "<i8", (2,)),
         ("slot_h", "<i8", (2,)),
         ("slot_t", "<f8", (2,)),
@@ -79,7 +80,7 @@ class SharedFrame:
         seq: the frame's `Frame.seq`.
         t: the frame's `Frame.t`.
         submitted_at: `time.monotonic()` when the parent submitted it.
-        write_count: the buffer's submission counter when it was read.
+        write_count: how many frames had been submitted once this one was (pass it as `after`).
     """
 
     image: np.ndarray
@@ -148,6 +149,7 @@ class SharedFrameBuffer:
             header["slot_w"][slot], header["slot_h"][slot] = w, h
             header["slot_t"][slot] = frame.t
             header["slot_submitted_at"][slot] = time.monotonic()
+            header["slot_count"][slot] = int(header["write_count"]) + 1
             header["slot_version"][slot] += 1  # even: complete
             header["latest_slot"] = slot
             header["write_count"] += 1
@@ -159,8 +161,7 @@ class SharedFrameBuffer:
         """
         header = self.header
         for _ in range(tries):
-            count = int(header["write_count"])
-            if count <= after:
+            if int(header["write_count"]) <= after:
                 return None
             slot = int(header["latest_slot"])
             version = int(header["slot_version"][slot])
@@ -169,6 +170,7 @@ class SharedFrameBuffer:
             w, h = int(header["slot_w"][slot]), int(header["slot_h"][slot])
             seq, t = int(header["slot_seq"][slot]), float(header["slot_t"][slot])
             submitted_at = float(header["slot_submitted_at"][slot])
+            count = int(header["slot_count"][slot])
             pixels = self._slots[slot][: w * h * 3].copy()
             if int(header["slot_version"][slot]) == version:
                 return SharedFrame(pixels.reshape(h, w, 3), seq, t, submitted_at, count)

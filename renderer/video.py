@@ -216,8 +216,6 @@ class _PngFolderWriter(FrameWriter):
 
 def _prepare_file(path: Path) -> None:
     """Fail early, naming the path, if `path` cannot be written as a file."""
-    if path.is_dir():
-        raise ValueError(f"{path} is a folder; give a file name ending in .mp4 or .gif")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "ab"):
