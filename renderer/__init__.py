@@ -1,12 +1,34 @@
 """Frame sinks: the pygame window (its own process), the terminal preview, video/PNG writers.
 
 `renderer` imports nothing above it; frames arrive as `contracts.Frame` or plain RGB arrays.
+Names are imported on first use, so the spawned window process (which imports this package on
+its way to `renderer._window_process`) does not pay for rich, Pillow or the video code.
 """
 
-from renderer.terminal import halfblock, halfblock_ansi, halfblock_segments
-from renderer.video import FrameWriter, open_writer, read_video_frames
-from renderer.window import WindowSink
-from renderer.window_types import WindowEvent, WindowOptions, WindowState, WindowStats
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from renderer.terminal import halfblock, halfblock_ansi, halfblock_segments
+    from renderer.video import FrameWriter, open_writer, read_video_frames
+    from renderer.window import WindowSink
+    from renderer.window_types import WindowEvent, WindowOptions, WindowState, WindowStats
+
+_HOMES = {
+    "FrameWriter": "renderer.video",
+    "WindowEvent": "renderer.window_types",
+    "WindowOptions": "renderer.window_types",
+    "WindowSink": "renderer.window",
+    "WindowState": "renderer.window_types",
+    "WindowStats": "renderer.window_types",
+    "halfblock": "renderer.terminal",
+    "halfblock_ansi": "renderer.terminal",
+    "halfblock_segments": "renderer.terminal",
+    "open_writer": "renderer.video",
+    "read_video_frames": "renderer.video",
+}
 
 __all__ = [
     "FrameWriter",
@@ -21,3 +43,16 @@ __all__ = [
     "open_writer",
     "read_video_frames",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'renderer' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

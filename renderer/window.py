@@ -232,7 +232,7 @@ class WindowSink:
     def close(self) -> None:
         """End the window process and free the shared memory; the state becomes "disabled"."""
         process = self._resources.process
-        if process is not None and process.is_alive():
+        if process is not None and self.state == "open":  # a hung child gets no grace period
             self._send(WindowCommand("shutdown"))
             process.join(_STOP_WAIT_S)
         self._stop_child()

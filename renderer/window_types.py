@@ -138,7 +138,8 @@ class WindowStats:
         frame_age_ms: milliseconds between `submit()` and display of that frame.
         shown_fps: frames put on screen per second over the last second.
         frames_shown: distinct frames put on screen since the child started.
-        frames_submitted: frames handed to `submit()` since `start()` (shown or dropped).
+        frames_submitted: frames handed to `submit()` while a window process ran, counted from
+            the first `start()` (or the first after `close()`), across restarts.
         size: window size (width, height) in pixels.
         fullscreen: whether the window is fullscreen.
         overlay: whether the FPS/latency overlay is on.
