@@ -52,6 +52,12 @@ class WarpingNetwork(nn.Module):
             "reshape_depth": 16,
             "compress": 4,
         }
+        if reshape_channel * dense["reshape_depth"] != max_features:
+            raise ValueError(
+                f"max_features ({max_features}) must equal reshape_channel × reshape_depth "
+                f"({reshape_channel} × {dense['reshape_depth']}): the warped volume is folded "
+                "into that many 2-D channels"
+            )
         self.dense_motion_network = DenseMotionNetwork(
             num_kp=num_kp,
             feature_channel=reshape_channel,

@@ -86,6 +86,12 @@ def test_appearance_extractor_rejects_inconsistent_reshape() -> None:
         AppearanceFeatureExtractor(max_features=512, reshape_channel=32, reshape_depth=8)
 
 
+def test_warping_module_rejects_inconsistent_fold(small_params: dict[str, Any]) -> None:
+    params = small_params["warping_module"] | {"max_features": 64}
+    with pytest.raises(ValueError, match="reshape_channel"):
+        WarpingNetwork(**params)
+
+
 def test_small_configuration_runs_end_to_end_with_derived_shapes(
     small_params: dict[str, Any],
 ) -> None:
