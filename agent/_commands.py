@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from agent._portrait import read_portrait
 from agent.config import Settings, load_settings
 from agent.events import Event, ExitRequested, WindowStateChanged
 
@@ -47,6 +48,7 @@ def run_console(args: argparse.Namespace) -> int:
     """Default command: the Textual console plus the window."""
     overrides: dict[str, Any] = {"window": {"enabled": False}} if args.no_window else {}
     settings = settings_from_args(args, **overrides)
+    read_portrait(settings.portrait)  # a bad path is one line here, not a console that closes
     from tui import run_console as console  # the CLI's one sanctioned import of tui (see cli)
 
     return console(settings)

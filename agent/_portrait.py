@@ -1,7 +1,13 @@
-"""Loading a portrait photo and preparing it for an engine, with errors that name the file."""
+"""Reading a portrait photo and preparing it for an engine, with errors that name the file.
+
+Reading comes first and is cheap, so a mistyped path is reported before any engine (and torch)
+is loaded.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -11,18 +17,30 @@ from animator.portrait import load_portrait
 from contracts import Engine, Source
 
 
-def prepare_portrait(engine: Engine, path: Path) -> tuple[np.ndarray, Source]:
-    """Read the photo at `path` and let `engine` find the face in it.
-
-    Returns:
-        (image, source): the (H, W, 3) uint8 RGB photo and the engine's prepared source.
+def read_portrait(path: Path) -> np.ndarray:
+    """The photo at `path` as (H, W, 3) uint8 RGB.
 
     Raises:
-        PortraitError / NoFaceError: "portrait '<path>': <problem and what to do>".
+        PortraitError: "portrait '<path>': <problem and what to do>".
     """
+    with _named(path):
+        return load_portrait(path)
+
+
+def prepare_portrait(engine: Engine, image: np.ndarray, path: Path) -> Source:
+    """Let `engine` find the face in `image` (read from `path`).
+
+    Raises:
+        NoFaceError: "portrait '<path>': no face found. ...".
+    """
+    with _named(path):
+        return engine.prepare(image)
+
+
+@contextmanager
+def _named(path: Path) -> Iterator[None]:
     try:
-        image = load_portrait(path)
-        return image, engine.prepare(image)
+        yield
     except PortraitError as exc:
         # Loader messages start with the path, engine messages with "image"; say it once.
         detail = str(exc).removeprefix(f"{path}: ").removeprefix("image: ")

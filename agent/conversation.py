@@ -20,7 +20,7 @@ import numpy as np
 
 from agent._bus import ErrorReporter, EventBus
 from agent._loop import TickLoop
-from agent._portrait import prepare_portrait
+from agent._portrait import prepare_portrait, read_portrait
 from agent._window import WindowSupervisor
 from agent.config import Settings
 from agent.events import (
@@ -113,6 +113,7 @@ class Conversation:
         with self._lock:
             if self._player is not None:
                 return
+            image = read_portrait(self._portrait_path)
             engine, notes = self._given_engine, []
             if engine is None:
                 engine, notes = create_engine(
@@ -120,7 +121,7 @@ class Conversation:
                     models_dir=self.settings.models_dir,
                     device=self.settings.device,
                 )
-            image, source = prepare_portrait(engine, self._portrait_path)
+            source = prepare_portrait(engine, image, self._portrait_path)
             self._image = image
             self._notes["engine"] = tuple(notes)
             self._notes["portrait"] = tuple(source.notes)
@@ -310,7 +311,8 @@ class Conversation:
         player = self._require(self._player)
         path = Path(path).expanduser()
         try:
-            image, source = prepare_portrait(player.engine, path)
+            image = read_portrait(path)
+            source = prepare_portrait(player.engine, image, path)
         except PortraitError as exc:
             self._errors.report("portrait", f"{exc} The previous portrait stays.")
             raise

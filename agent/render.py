@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent._portrait import prepare_portrait
+from agent._portrait import prepare_portrait, read_portrait
 from agent.config import Settings
 from agent.cues import Cue, Schedule, schedule_script
 from agent.recording import fit_image
@@ -140,10 +140,12 @@ def prepare_render(
     options = options or RenderOptions()
     script = load_script(script_path)
     seed = script.seed if options.seed is None else options.seed
+    portrait = script.portrait or settings.portrait
+    image = read_portrait(portrait)
     engine, notes = create_engine(
         options.engine or settings.engine, models_dir=settings.models_dir, device=settings.device
     )
-    _, source = prepare_portrait(engine, script.portrait or settings.portrait)
+    source = prepare_portrait(engine, image, portrait)
     schedule = schedule_script(script, load_interpreter())
     player = Player(engine, source, Timeline(seed=seed))
     size = options.size or script.size or source.size

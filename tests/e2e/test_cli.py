@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-REPO = Path(__file__).resolve().parents[2]
-PORTRAIT = REPO / "assets" / "portrait.png"
-
-
-def avatar(
-    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run `avatar ARGS` in a clean environment (no AVATAR_* from the developer's shell)."""
-    full_env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("AVATAR_")},
-        "PYTHONPATH": str(REPO),
-        "SDL_VIDEODRIVER": "dummy",
-        "SDL_AUDIODRIVER": "dummy",
-        **(env or {}),
-    }
-    if cwd is not None:
-        full_env.setdefault("AVATAR_DATA_DIR", str(cwd / "data"))
-    return subprocess.run(
-        [sys.executable, "-m", "agent.cli", *map(str, args)],
-        cwd=cwd or REPO, env=full_env, capture_output=True, text=True, timeout=300,
-    )
+from tests.e2e._helpers import avatar
 
 
 def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
