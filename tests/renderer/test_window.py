@@ -213,6 +213,21 @@ def test_missing_display_gives_unavailable_with_a_reason() -> None:
         sink.close()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux display discovery")
+def test_no_display_and_no_driver_is_unavailable_not_an_invisible_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("SDL_VIDEODRIVER", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    sink = WindowSink(_options(driver=None))
+    try:
+        assert sink.start() is False
+        assert sink.state == "unavailable"
+        assert "no display" in sink.reason
+    finally:
+        sink.close()
+
+
 def test_close_frees_the_process_and_shared_memory() -> None:
     sink = WindowSink(_options())
     assert sink.state == "disabled"
