@@ -34,7 +34,7 @@ from agent.events import (
     UtteranceReceived,
     WindowState,
 )
-from agent.metrics import LatencyStats, RateMeter
+from agent.metrics import LatencyStats, RateMeter, Smoothed
 from agent.recording import Recorder
 from agent.transcript import Transcript, session_file_name
 from animator.engines import ENGINE_CHOICES, create_engine
@@ -84,6 +84,8 @@ class Conversation:
             settings.window, settings.target_fps, self._bus,
             supervised=supervised, kiosk=settings.kiosk,
         )
+        self._period = 1.0 / settings.target_fps
+        self._render_s = Smoothed()
         self._fps = RateMeter()
         self._latency = LatencyStats()
         self._history: deque[str] = deque(maxlen=HISTORY_SIZE)
@@ -202,18 +204,28 @@ class Conversation:
     # ----------------------------------------------------------------- the frame loop
 
     def _tick(self, now: float) -> None:
-        """One frame: render the pose for `now`, deliver it, watch the window, publish status."""
+        """One frame: render the pose for when it will be seen, deliver it, watch the window,
+        publish status.
+
+        A frame is on screen from about `render time` after `now` until the next one, so it
+        shows the pose of the middle of that span: `now + render time + period / 2` (capped at
+        one period). Motion on screen then matches the clock, and the first frame after a new
+        plan already shows the plan's start instead of the pose from before it.
+        """
         player = self._player
         if player is None:
             return
         started = time.perf_counter()
+        lead = min(self._period, self._render_s.value + 0.5 * self._period)
         try:
-            frame = player.render_now(now)
+            frame = player.render_now(now + lead)
         except Exception as exc:
             log.debug("engine failed", exc_info=True)
             self._engine_failed(exc)
         else:
-            self._deliver(frame, (time.perf_counter() - started) * 1000.0)
+            elapsed = time.perf_counter() - started
+            self._render_s.add(elapsed)
+            self._deliver(frame, elapsed * 1000.0)
         self._window.check(now)
         self._publish_status()
 

@@ -58,3 +58,15 @@ class LatencyStats:
         if samples.size == 0:
             return 0.0
         return float(np.percentile(samples, q))
+
+
+class Smoothed:
+    """An exponential moving average, e.g. of render time; thread-safe enough for one writer."""
+
+    def __init__(self, weight: float = 0.2, initial: float = 0.0) -> None:
+        self._weight = weight
+        self.value = initial
+
+    def add(self, sample: float) -> None:
+        """Blend in one sample: value += weight * (sample - value)."""
+        self.value += self._weight * (sample - self.value)
