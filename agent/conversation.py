@@ -19,13 +19,12 @@ from typing import TypeVar
 import numpy as np
 
 from agent._bus import ErrorReporter, EventBus
-from agent._loop import TickLoop
 from agent._portrait import prepare_portrait, read_portrait
+from agent._pump import FramePump
 from agent._window import WindowSupervisor
 from agent.config import Settings
 from agent.events import (
     Event,
-    FrameRendered,
     PlanStarted,
     PortraitChanged,
     ReplyReady,
@@ -34,8 +33,6 @@ from agent.events import (
     UtteranceReceived,
     WindowState,
 )
-from agent.metrics import LatencyStats, RateMeter, Smoothed
-from agent.recording import Recorder
 from agent.transcript import Transcript, session_file_name
 from animator.engines import ENGINE_CHOICES, create_engine
 from animator.errors import PortraitError
@@ -79,15 +76,13 @@ class Conversation:
         self._bus = EventBus()
         self._errors = ErrorReporter(self._bus)
         self._lock = threading.RLock()
-        self._loop = TickLoop(self._tick, settings.target_fps)
         self._window = WindowSupervisor(
             settings.window, settings.target_fps, self._bus,
             supervised=supervised, kiosk=settings.kiosk,
         )
-        self._period = 1.0 / settings.target_fps
-        self._render_s = Smoothed()
-        self._fps = RateMeter()
-        self._latency = LatencyStats()
+        self._pump = FramePump(
+            settings.target_fps, self._bus, self._window, self._engine_failed, self._after_tick
+        )
         self._history: deque[str] = deque(maxlen=HISTORY_SIZE)
         self._transcript_path = settings.transcripts_dir / session_file_name("session", ".jsonl")
         self._transcript: Transcript | None = None
@@ -97,9 +92,6 @@ class Conversation:
         self._image: np.ndarray | None = None
         self._portrait_path = Path(settings.portrait)
         self._notes: dict[str, tuple[str, ...]] = {}
-        self._recorder: Recorder | None = None
-        self._latest: Frame | None = None
-        self._pending: dict[int, float] = {}
         self._last_status: Status | None = None
         self._next_status = 0.0
 
@@ -129,19 +121,19 @@ class Conversation:
             self._notes["portrait"] = tuple(source.notes)
             self._interpreter = load_interpreter()
             self._player = Player(engine, source, Timeline(seed=self.settings.seed))
+            self._pump.attach(self._player)
             self._transcript = Transcript(self._transcript_path)
         for note in notes:
             log.warning("%s", note)
         if self._want_window:
             self.open_window()
-        self._loop.start()
+        self._pump.start()
         self._publish_status(force=True)
 
     def stop(self) -> None:
         """Stop the frame loop, close the window, finish a recording, close the transcript."""
-        self._loop.stop()
+        self._pump.stop()
         self._window.close()
-        self.stop_recording()
         with self._lock:
             if self._transcript is not None:
                 self._transcript.close()
@@ -189,9 +181,7 @@ class Conversation:
         player = self._require(self._player)
         now = time.monotonic()
         plan_id = player.play(plan, now)
-        with self._lock:
-            self._pending = {plan_id: now}  # older plans will never show a first frame
-        self._loop.wake()
+        self._pump.plan_started(plan_id, now)
         transcript = self._require(self._transcript)
         transcript.plan(plan, plan_id, interpret_ms)
         self._bus.publish(PlanStarted(plan, plan_id, utterance, interpret_ms))
@@ -203,50 +193,12 @@ class Conversation:
 
     # ----------------------------------------------------------------- the frame loop
 
-    def _tick(self, now: float) -> None:
-        """One frame: render the pose for when it will be seen, deliver it, watch the window,
-        publish status.
-
-        A frame is on screen from about `render time` after `now` until the next one, so it
-        shows the pose of the middle of that span: `now + render time + period / 2` (capped at
-        one period). Motion on screen then matches the clock, and the first frame after a new
-        plan already shows the plan's start instead of the pose from before it.
-        """
-        player = self._player
-        if player is None:
-            return
-        started = time.perf_counter()
-        lead = min(self._period, self._render_s.value + 0.5 * self._period)
-        try:
-            frame = player.render_now(now + lead)
-        except Exception as exc:
-            log.debug("engine failed", exc_info=True)
-            self._engine_failed(exc)
-        else:
-            elapsed = time.perf_counter() - started
-            self._render_s.add(elapsed)
-            self._deliver(frame, elapsed * 1000.0)
+    def _after_tick(self, now: float) -> None:
         self._window.check(now)
         self._publish_status()
 
-    def _deliver(self, frame: Frame, render_ms: float) -> None:
-        player = self._require(self._player)
-        with self._lock:
-            if frame.plan_id != player.plan_id:
-                return  # a newer plan started while this frame was rendered: drop it
-            self._latest = frame
-            started_at = self._pending.pop(frame.plan_id, None)
-            recorder = self._recorder
-        delivered = time.monotonic()
-        if started_at is not None:
-            self._latency.add((delivered - started_at) * 1000.0)
-        self._window.submit(frame)
-        if recorder is not None:
-            recorder.add(frame)
-        self._fps.tick(delivered)
-        self._bus.publish(FrameRendered(frame.seq, frame.t, frame.plan_id, render_ms))
-
     def _engine_failed(self, exc: Exception) -> None:
+        log.debug("engine failed", exc_info=exc)
         player = self._require(self._player)
         name = player.engine.info.name
         self._errors.report("engine", f"{name} engine failed: {exc}. Showing the last frame.")
@@ -283,23 +235,25 @@ class Conversation:
         player = self._player
         engine = player.engine.info if player else EngineInfo(name=self._engine_name)
         with self._lock:
-            notes = tuple(note for group in self._notes.values() for note in group)
-            recording = str(self._recorder.path) if self._recorder is not None else None
+            notes = [note for group in self._notes.values() for note in group]
+        if self._window.state == "unavailable":
+            notes.append(f"window unavailable: {self._window.reason}")
+        recording = self._pump.recording
         return Status(
             engine=engine,
-            fps=round(self._fps.rate(time.monotonic()), 1),
-            latency_p50_ms=round(self._latency.percentile(50), 1),
-            latency_p95_ms=round(self._latency.percentile(95), 1),
+            fps=round(self._pump.fps(), 1),
+            latency_p50_ms=round(self._pump.latency.percentile(50), 1),
+            latency_p95_ms=round(self._pump.latency.percentile(95), 1),
             queue_depth=self._window.queue_depth(),
             window=self._window.state,
             portrait=str(self._portrait_path),
-            recording=recording,
-            notes=notes,
+            recording=str(recording) if recording is not None else None,
+            notes=tuple(notes),
         )
 
     def latest_frame(self) -> Frame | None:
         """The newest delivered frame (for the terminal preview), or None before the first."""
-        return self._latest
+        return self._pump.latest
 
     def _publish_status(self, *, force: bool = False) -> None:
         now = time.monotonic()
@@ -348,7 +302,7 @@ class Conversation:
         with self._lock:
             image = self._image
         assert image is not None, "start() loads the portrait"
-        source = engine.prepare(image)
+        source = prepare_portrait(engine, image, self._portrait_path)
         with self._lock:
             player.swap(engine=engine, source=source)
             self._engine_name = name
@@ -371,21 +325,15 @@ class Conversation:
             if path is not None
             else self.settings.recordings_dir / session_file_name("avatar", ".mp4")
         )
-        self.stop_recording()
-        recorder = Recorder(target, self.settings.target_fps, player.source.size)
-        with self._lock:
-            self._recorder = recorder
+        self._pump.start_recording(target, player.source.size)
         self._publish_status(force=True)
         return target
 
     def stop_recording(self) -> Path | None:
         """Finish the recording; returns its path, or None when none was running."""
-        with self._lock:
-            recorder, self._recorder = self._recorder, None
-        if recorder is None:
-            return None
-        path = recorder.close()
-        self._publish_status(force=True)
+        path = self._pump.stop_recording()
+        if path is not None:
+            self._publish_status(force=True)
         return path
 
     # ----------------------------------------------------------------- window
@@ -393,10 +341,6 @@ class Conversation:
     def open_window(self) -> WindowState:
         """(Re)open the pygame window; "unavailable" (with a status note) when no display."""
         state = self._window.open()
-        with self._lock:
-            reason = self._window.reason
-            unavailable = state == "unavailable"
-            self._notes["window"] = (f"window unavailable: {reason}",) if unavailable else ()
         self._publish_status(force=True)
         return state
 
