@@ -142,7 +142,7 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
     if args.bench_engine == "fallback":
         from animator.fallback.bench import run_bench as fallback_bench
 
-        return fallback_bench(batches=args.batches, **frames)
+        return fallback_bench(**frames)  # one frame per call: batching does not apply
     if args.bench_engine == "liveportrait":
         from animator.liveportrait.bench import run_bench as liveportrait_bench
 

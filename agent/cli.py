@@ -139,7 +139,8 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument(
-        "--batches", type=_parse_batches, default=(1, 4, 8), help="batch sizes, e.g. 1,4,8"
+        "--batches", type=_parse_batches, default=(1, 4, 8),
+        help="liveportrait batch sizes, e.g. 1,4,8"
     )
     bench.add_argument("--frames", type=int, help="frames (or utterances) per measurement")
     bench.add_argument("--device", help="torch device for liveportrait (default: cuda if any)")

@@ -259,3 +259,22 @@ def test_calls_before_start_say_so(tmp_path: Path) -> None:
     conv = Conversation(make_settings(tmp_path))
     with pytest.raises(RuntimeError, match="call start"):
         conv.submit("웃어줘")
+
+
+def test_supervised_conversation_replaces_a_failing_engine(tmp_path: Path) -> None:
+    engine = FlakyEngine()
+    engine.failing.set()  # broken from the first frame on
+    settings = make_settings(
+        tmp_path, kiosk={"engine_error_limit": 5, "engine_error_window_s": 30.0}
+    )
+    conv = Conversation(settings, supervised=True, engine=engine)
+    log = EventLog()
+    conv.subscribe(log)
+    conv.start()
+    try:
+        wait_until(lambda: log.of(FrameRendered), what="frames from the re-created engine")
+    finally:
+        conv.stop()
+    assert engine.failed_calls >= 5
+    assert conv.status().engine.fallback
+    assert [e.source for e in log.of(ErrorOccurred)] == ["engine"]

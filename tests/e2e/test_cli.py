@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -110,3 +111,10 @@ def test_render_announces_the_fallback_engine(tmp_path: Path, short_script: Path
     written = sorted(out.glob("*.png"))
     assert written and Image.open(written[0]).size == (64, 64)
     assert f"{out}: {len(written)} frames, 64x64 at 5 fps" in result.stdout
+
+
+def test_bench_prints_fallback_numbers_as_json(tmp_path: Path) -> None:
+    result = avatar("bench", "--engine", "fallback", "--frames", "5", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    numbers = json.loads(result.stdout)
+    assert numbers["frames"] == 5 and numbers["fps"] > 0
