@@ -9,8 +9,8 @@ channel: by `--onset` (default 0.1 %) of the channel's half-range, i.e. the expr
 How fast it then grows is the preset's attack, an artistic choice; the time until it has moved
 by `--visible` (default 5 %) is reported alongside. Between trials the portrait is reset to rest.
 
-    PYTHONPATH=. .venv/bin/python bench/bench_latency.py --trials 36
-    PYTHONPATH=. .venv/bin/python bench/bench_latency.py --json
+    .venv/bin/python bench/bench_latency.py --trials 36
+    .venv/bin/python bench/bench_latency.py --json
 
 Target: onset p95 <= 50 ms.
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -27,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agent import Conversation, load_settings
 from agent.events import Event, FrameRendered, PlanStarted
