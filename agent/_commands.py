@@ -17,6 +17,10 @@ from agent.events import Event, ExitRequested, WindowStateChanged
 log = logging.getLogger("avatar.agent")
 
 
+class CommandError(Exception):
+    """A command cannot do its job; the message tells the user what to do instead."""
+
+
 def setup_logging(level: str, handler: Callable[..., Any] | None) -> None:
     """Log `avatar.*` records at `level`; to stderr except for the console, whose log panel
     shows them (a stderr stream would scribble over the Textual screen)."""
@@ -30,13 +34,10 @@ def setup_logging(level: str, handler: Callable[..., Any] | None) -> None:
 
 
 def settings_from_args(args: argparse.Namespace, **overrides: Any) -> Settings:
-    """Settings from `--config`, the environment, and the flags that were given."""
-    return load_settings(
-        getattr(args, "config", None),
-        portrait=getattr(args, "portrait", None),
-        engine=getattr(args, "engine", None),
-        **overrides,
-    )
+    """Settings from `--config`, the environment, the flags that were given and `overrides`
+    (which win over the flags)."""
+    flags = {"portrait": getattr(args, "portrait", None), "engine": getattr(args, "engine", None)}
+    return load_settings(getattr(args, "config", None), **{**flags, **overrides})
 
 
 def announce(line: str) -> None:
@@ -69,7 +70,10 @@ def run_render(args: argparse.Namespace) -> int:
     from agent.render import RenderOptions, prepare_render
 
     settings = settings_from_args(args)
-    options = RenderOptions(fps=args.fps, size=args.size, seed=args.seed, engine=args.engine)
+    options = RenderOptions(
+        fps=args.fps, size=args.size, seed=args.seed,
+        engine=getattr(args, "engine", None), portrait=getattr(args, "portrait", None),
+    )
     job = prepare_render(args.script, settings, options)
     for note in job.notes:
         announce(note)
@@ -96,7 +100,7 @@ def run_play(args: argparse.Namespace) -> int:
     from intents import load_interpreter
 
     script = load_script(args.script)
-    portrait = script.portrait or getattr(args, "portrait", None)
+    portrait = getattr(args, "portrait", None) or script.portrait  # the flag wins
     settings = settings_from_args(args, seed=script.seed, portrait=portrait)
     schedule = schedule_script(script, load_interpreter())
     conversation = Conversation(settings, window=True)
@@ -117,9 +121,9 @@ def run_play(args: argparse.Namespace) -> int:
         for note in status.notes:
             announce(note)
         if conversation.window_state != "open":
-            raise RuntimeError(
-                f"window {conversation.window_state}: {status.notes or 'no display'}. "
-                "`avatar play` needs a window; use `avatar render` to make a video instead."
+            raise CommandError(
+                f"the window is {conversation.window_state}; `avatar play` needs one. "
+                "Use `avatar render` to make a video instead."
             )
         play_live(conversation, schedule, stop)
     finally:

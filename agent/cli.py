@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from agent import _commands
-from agent.config import ConfigError
 from animator.engines import ENGINE_CHOICES
 
 log = logging.getLogger("avatar.agent")
@@ -51,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 def _one_line(exc: BaseException) -> str:
     """A short message for `exc`; unexpected exception types are named so bugs stay visible."""
     message = " ".join(str(exc).split()) or type(exc).__name__
-    if isinstance(exc, (ValueError, OSError, ConfigError)):
+    if isinstance(exc, (ValueError, OSError, _commands.CommandError)):
         return message
     return f"unexpected {type(exc).__name__}: {message} (run with --log-level debug for details)"
 

@@ -42,12 +42,14 @@ class RenderOptions:
         size: output (width, height); the portrait is scaled to fit and letterboxed.
         seed: idle-life seed.
         engine: "auto", "liveportrait" or "fallback".
+        portrait: the photo, instead of the script's or the settings' one.
     """
 
     fps: float | None = None
     size: tuple[int, int] | None = None
     seed: int | None = None
     engine: str | None = None
+    portrait: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +142,7 @@ def prepare_render(
     options = options or RenderOptions()
     script = load_script(script_path)
     seed = script.seed if options.seed is None else options.seed
-    portrait = script.portrait or settings.portrait
+    portrait = options.portrait or script.portrait or settings.portrait
     image = read_portrait(portrait)
     engine, notes = create_engine(
         options.engine or settings.engine, models_dir=settings.models_dir, device=settings.device

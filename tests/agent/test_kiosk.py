@@ -133,3 +133,25 @@ def test_kiosk_takes_text_plays_attract_and_stops(tmp_path: Path) -> None:
     intents = [[s["intent"] for s in plan["steps"]] for plan in plans]  # type: ignore[index]
     assert ["wink"] in intents and ["smile"] in intents and ["nod"] in intents
     assert records()[-1]["event"] == "stopped"
+
+
+def test_operator_key_combination_ends_the_kiosk(tmp_path: Path) -> None:
+    settings = make_settings(
+        tmp_path, window={"size": [96, 96]}, kiosk={"input": str(tmp_path / "none.txt")}
+    )
+    kiosk = Kiosk(settings, announce=lambda line: None)
+    result: list[int] = []
+    runner = threading.Thread(target=lambda: result.append(kiosk.run()))
+    runner.start()
+    try:
+        wait_until(lambda: kiosk.conversation.window_state == "open", timeout=30.0)
+        sink = kiosk.conversation._window.sink  # the real window process, as the operator's
+        assert sink is not None  # keyboard would reach it
+        sink.post_key("ctrl+shift+q")
+        runner.join(20.0)
+    finally:
+        kiosk.request_stop()
+        runner.join(20.0)
+    assert result == [0]
+    log = (tmp_path / "data" / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    assert "kiosk stopping: window ctrl+shift+q" in log

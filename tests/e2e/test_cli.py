@@ -118,3 +118,36 @@ def test_bench_prints_fallback_numbers_as_json(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     numbers = json.loads(result.stdout)
     assert numbers["frames"] == 5 and numbers["fps"] > 0
+
+
+def test_play_runs_the_script_live_in_the_window(tmp_path: Path) -> None:
+    script = tmp_path / "live.yaml"
+    script.write_text(
+        "events:\n  - say: 웃어줘\n  - at: 0.8\n    say: wink at me\nend_hold: 0.3\n",
+        encoding="utf-8",
+    )
+    result = avatar("play", script, "--engine", "fallback", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "FALLBACK engine" in result.stderr
+    (transcript,) = (tmp_path / "data" / "transcripts").glob("*.jsonl")
+    records = [json.loads(line) for line in transcript.read_text(encoding="utf-8").splitlines()]
+    said = [(r["text"], r["source"]) for r in records if r["kind"] == "utterance"]
+    assert said == [("웃어줘", "script"), ("wink at me", "script")]
+    plans = [[s["intent"] for s in r["plan"]["steps"]] for r in records if r["kind"] == "plan"]
+    assert plans == [["smile"], ["wink"]]
+
+
+def test_play_without_a_display_says_what_to_do(tmp_path: Path) -> None:
+    script = tmp_path / "live.yaml"
+    script.write_text("events:\n  - say: 웃어줘\n", encoding="utf-8")
+    result = avatar("play", script, "--engine", "fallback", cwd=tmp_path,
+                    env={"SDL_VIDEODRIVER": "x11", "DISPLAY": "", "WAYLAND_DISPLAY": ""})
+    line = one_error_line_after_notes(result)
+    assert "`avatar play` needs one" in line and "avatar render" in line
+
+
+def one_error_line_after_notes(result: subprocess.CompletedProcess[str]) -> str:
+    """The final 'avatar: ...' error line of a command that announced things first."""
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    return result.stderr.strip().splitlines()[-1]
