@@ -84,11 +84,6 @@ class Player:
         with self._lock:
             return self._timeline.play(plan, now)
 
-    def busy_until(self) -> float:
-        """The time at which the current plan has finished (timeline clock)."""
-        with self._lock:
-            return self._timeline.busy_until()
-
     def sample(self, times: Sequence[float]) -> list[Sample]:
         """The timeline's poses at `times` (in order), without rendering."""
         with self._lock:
