@@ -184,7 +184,33 @@ def _compose(text: str, path: Path) -> tuple[yaml.Node | None, Any]:
         raise ScriptError(f"{path}: invalid YAML: {exc}.") from exc
     finally:
         loader.dispose()
+    duplicate = _first_duplicate_key(node)
+    if duplicate is not None:
+        raise ScriptError(
+            f"{path}, line {_line_of(duplicate)}: key '{duplicate.value}' appears twice in the "
+            "same mapping; keep one"
+        )
     return node, data
+
+
+def _first_duplicate_key(node: yaml.Node | None) -> yaml.Node | None:
+    """The second occurrence of a repeated mapping key (YAML would silently keep the last)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    return key
+                seen.add(key.value)
+            found = _first_duplicate_key(value)
+            if found is not None:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found = _first_duplicate_key(item)
+            if found is not None:
+                return found
+    return None
 
 
 def _describe(exc: ValidationError, root: yaml.Node | None, path: Path) -> str:

@@ -179,3 +179,10 @@ def _end_of(timeline: Timeline, plan: Plan, start: float) -> float:
 def test_repo_scripts_are_valid() -> None:
     for path in sorted((REPO / "assets" / "scripts").glob("*.yaml")):
         load_script(path)
+
+
+def test_a_key_given_twice_names_its_second_line(tmp_path: Path) -> None:
+    message = error_of(tmp_path, "events:\n  - say: 웃어줘\n    say: wink at me\n")
+    assert message.endswith(
+        "show.yaml, line 3: key 'say' appears twice in the same mapping; keep one"
+    )
