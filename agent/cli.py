@@ -14,16 +14,14 @@ deliberate exception, kept lazy so `avatar render` and friends never load Textua
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
+import traceback
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from agent import _commands
 from animator.engines import ENGINE_CHOICES
-
-log = logging.getLogger("avatar.agent")
 
 EXIT_USAGE = 2
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -42,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the single place that turns any failure into one line
         if debug:
-            log.exception("avatar failed")
+            traceback.print_exc()
         print(f"avatar: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
 
