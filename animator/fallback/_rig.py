@@ -1,0 +1,219 @@
+"""`FaceRig`: everything the fallback engine precomputes per portrait, and the per-frame render.
+
+A frame is: a weighted sum of precomputed expression fields, the closed-form head warp, the
+expression field resampled through the head warp (so a smile stays on the mouth of a turned head),
+a few small source-space paints, and one `cv2.remap` of the head region of interest (ROI). Pixels
+outside the ROI are copied, so the background is untouched byte for byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from animator.fallback import _face_fields as ff
+from animator.fallback._bumps import LocalField
+from animator.fallback._head import HeadWarp, head_extent
+from animator.fallback._paint import MouthInterior, Paint, lid_skin
+from animator.fallback.landmarks import FaceLandmarks
+
+CLOSE_LEVELS = (0.25, 0.5, 0.75, 1.0)  # eyelid closures with a precomputed field
+LID_FOLLOWS_GAZE = (0.3, 0.35)  # lid drop per unit of downward gaze, lid lift per upward gaze
+
+
+@dataclass(frozen=True)
+class _Eye:
+    closing: tuple[LocalField, ...]
+    skin: Paint
+
+
+@dataclass(frozen=True)
+class FaceRig:
+    """Per-portrait state of the fallback engine.
+
+    Attributes:
+        image: the portrait, (H, W, 3) uint8 RGB (not copied; never modified).
+        landmarks: the animated face's landmarks in image pixels.
+        roi: (y0, y1, x0, x1) of the warped region in image pixels.
+        grid_x, grid_y: (h, w) float32 identity sampling maps of the ROI.
+        head: head-pose fields over the ROI.
+        fields: expression unit fields by name (see `_expression_offsets`).
+        eyes: per-eye closing fields and lid paint, screen-left eye first.
+        mouth: the mouth-interior paint.
+    """
+
+    image: np.ndarray
+    landmarks: FaceLandmarks
+    roi: tuple[int, int, int, int]
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    head: HeadWarp
+    fields: dict[str, tuple[LocalField, ...]]
+    eyes: tuple[_Eye, _Eye]
+    mouth: MouthInterior
+
+    @classmethod
+    def build(cls, image: np.ndarray, landmarks: FaceLandmarks) -> FaceRig:
+        """Precompute the ROI, masks, grids, unit fields and paints for one portrait."""
+        height, width = image.shape[:2]
+        x0, y0, x1, y1 = head_extent(landmarks)
+        roi = (
+            max(0, int(np.floor(y0)) - 2),
+            min(height, int(np.ceil(y1)) + 3),
+            max(0, int(np.floor(x0)) - 2),
+            min(width, int(np.ceil(x1)) + 3),
+        )
+        lm = landmarks.translated(roi[2], roi[0])
+        shape = (roi[1] - roi[0], roi[3] - roi[2])
+        pixels = image[roi[0] : roi[1], roi[2] : roi[3]]
+        grid_y, grid_x = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
+        gaze_x, gaze_y = ff.gaze_fields(lm, shape)
+        brow_up, brow_down = ff.brow_fields(lm, shape)
+        smile_up, smile_down = ff.smile_fields(lm, shape)
+        fields = {
+            "gaze_x": tuple(gaze_x),
+            "gaze_y": tuple(gaze_y),
+            "widen": tuple(ff.widen_fields(lm, shape)),
+            "brow_up": tuple(brow_up),
+            "brow_down": tuple(brow_down),
+            "smile_up": tuple(smile_up),
+            "smile_down": tuple(smile_down),
+            "mouth_open": (ff.open_field(lm, shape),),
+            "mouth_wide": (ff.wide_field(lm, shape),),
+            "mouth_round": (ff.round_field(lm, shape),),
+        }
+        eyes = tuple(
+            _Eye(
+                closing=tuple(
+                    ff.closing_field(eye, brow, lm, shape, level) for level in CLOSE_LEVELS
+                ),
+                skin=lid_skin(pixels, lm, eye, brow),
+            )
+            for eye, brow in ((lm.left_eye, lm.left_brow), (lm.right_eye, lm.right_brow))
+        )
+        return cls(
+            image=image,
+            landmarks=landmarks,
+            roi=roi,
+            grid_x=grid_x,
+            grid_y=grid_y,
+            head=HeadWarp.build(lm, shape),
+            fields=fields,
+            eyes=eyes,  # type: ignore[arg-type]
+            mouth=MouthInterior.build(pixels, lm),
+        )
+
+    def render(self, values: np.ndarray) -> np.ndarray:
+        """One frame for a pose vector.
+
+        Args:
+            values: (12,) float pose values in `contracts.pose.CHANNELS` order (already clamped).
+
+        Returns:
+            (H, W, 3) uint8 RGB frame, a new array.
+        """
+        pitch, yaw, roll = (float(v) for v in values[:3])
+        closures = _closures(values)
+        offsets = self._expression_offsets(values, closures)
+        map_x, map_y = self._maps(pitch, yaw, roll, offsets)
+        frame = self.image.copy()
+        if map_x is None:
+            return frame
+        y0, y1, x0, x1 = self.roi
+        pixels = self._painted(closures, float(values[9]))
+        frame[y0:y1, x0:x1] = cv2.remap(
+            pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
+        return frame
+
+    def _expression_offsets(
+        self, values: np.ndarray, closures: tuple[float, float]
+    ) -> np.ndarray | None:
+        """Sum of the expression fields, (h, w, 2) float32 backward offsets; None at rest."""
+        gaze_x, gaze_y, eye_open, _, brow, smile, jaw, wide, round_ = (float(v) for v in values[3:])
+        weights = {
+            "gaze_x": gaze_x,
+            "gaze_y": gaze_y,
+            "widen": max(0.0, eye_open) + LID_FOLLOWS_GAZE[1] * max(0.0, gaze_y),
+            "brow_up": max(0.0, brow),
+            "brow_down": max(0.0, -brow),
+            "smile_up": max(0.0, smile),
+            "smile_down": max(0.0, -smile),
+            "mouth_open": jaw,
+            "mouth_wide": wide,
+            "mouth_round": round_,
+        }
+        active = {name: w for name, w in weights.items() if w != 0.0}
+        if not active and not any(closures):
+            return None
+        total = np.zeros((*self.grid_x.shape, 2), dtype=np.float32)
+        for name, weight in active.items():
+            for field in self.fields[name]:
+                field.add_to(total, weight)
+        for eye, closure in zip(self.eyes, closures, strict=True):
+            _add_closure(total, eye.closing, closure)
+        return total
+
+    def _maps(
+        self, pitch: float, yaw: float, roll: float, offsets: np.ndarray | None
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Absolute ROI sampling maps (map_x, map_y), or (None, None) when nothing moves."""
+        if pitch == 0.0 and yaw == 0.0 and roll == 0.0:
+            if offsets is None:
+                return None, None
+            return self.grid_x + offsets[..., 0], self.grid_y + offsets[..., 1]
+        head_dx, head_dy = self.head.offsets(pitch, yaw, roll)
+        map_x, map_y = self.grid_x + head_dx, self.grid_y + head_dy
+        if offsets is not None:
+            # expression offsets live in the face's own frame: read them where the head warp
+            # samples, so the expression travels with the turned head
+            moved = cv2.remap(
+                offsets, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT
+            )
+            map_x += moved[..., 0]
+            map_y += moved[..., 1]
+        return map_x, map_y
+
+    def _painted(self, closures: tuple[float, float], jaw: float) -> np.ndarray:
+        """The ROI source pixels with lid skin and mouth interior blended in as needed."""
+        y0, y1, x0, x1 = self.roi
+        pixels = self.image[y0:y1, x0:x1]
+        strengths = [
+            (eye.skin, _lid_strength(c)) for eye, c in zip(self.eyes, closures, strict=True)
+        ]
+        if jaw <= 0.0 and not any(strength > 0.0 for _, strength in strengths):
+            return pixels
+        pixels = pixels.copy()
+        for paint, strength in strengths:
+            if strength > 0.0:
+                paint.apply(pixels, strength)
+        if jaw > 0.0:
+            self.mouth.apply(pixels, jaw)
+        return pixels
+
+
+def _closures(values: np.ndarray) -> tuple[float, float]:
+    """(left, right) eyelid closure in [0, 1] from eye_open, wink (right eye) and gaze_y."""
+    gaze_y, eye_open, wink = float(values[4]), float(values[5]), float(values[6])
+    both = min(1.0, max(0.0, -eye_open) + LID_FOLLOWS_GAZE[0] * max(0.0, -gaze_y))
+    return both, 1.0 - (1.0 - both) * (1.0 - wink)
+
+
+def _lid_strength(closure: float) -> float:
+    """Lid-skin paint strength: none while the eye is mostly open, full when closed."""
+    t = min(1.0, max(0.0, (closure - 0.4) / 0.6))
+    return t * t * (3.0 - 2.0 * t)
+
+
+def _add_closure(total: np.ndarray, levels: tuple[LocalField, ...], closure: float) -> None:
+    """Add the eyelid field for `closure`, interpolating the precomputed CLOSE_LEVELS linearly."""
+    if closure <= 0.0:
+        return
+    position = closure * len(levels)
+    upper = min(len(levels), int(np.ceil(position)))
+    frac = position - (upper - 1)
+    levels[upper - 1].add_to(total, frac)
+    if upper >= 2:
+        levels[upper - 2].add_to(total, 1.0 - frac)
