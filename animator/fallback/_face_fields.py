@@ -47,8 +47,8 @@ def gaze_fields(lm: FaceLandmarks, shape: Shape) -> tuple[list[LocalField], list
     ew, eh = lm.eye_size
     fields_x, fields_y = [], []
     for ex, ey in _eye_centres(lm):
-        grid = Grid.around(shape, ex, ey, 0.6 * ew, 0.9 * eh)
-        weight = plateau((grid.xx - ex) / (0.6 * ew), 0.25) * bump((grid.yy - ey) / (0.9 * eh))
+        grid = Grid.around(shape, ex, ey, 0.6 * ew, 0.75 * eh)
+        weight = plateau((grid.xx - ex) / (0.6 * ew), 0.25) * bump((grid.yy - ey) / (0.75 * eh))
         fields_x.append(grid.field(-GAZE_X * ew * weight, 0.0))
         fields_y.append(grid.field(0.0, GAZE_Y * eh * weight))
     return fields_x, fields_y
@@ -120,32 +120,37 @@ def widen_fields(lm: FaceLandmarks, shape: Shape) -> list[LocalField]:
 
 
 def _brow_weight(
-    grid: Grid, brow: tuple[float, float], eye_y: float, lm: FaceLandmarks
+    grid: Grid, brow: tuple[float, float], end_y: float, lm: FaceLandmarks
 ) -> np.ndarray:
-    """1 on the brow, fading to 0 over the forehead above, and below from the brow's lower edge
-    to the lower lid: lid skin and eye opening stretch evenly (the eyes open a little, as
-    they do with raised brows) instead of smearing the few pixels of skin under the brow."""
+    """1 on the brow, fading to 0 over the forehead above and linearly from just under the brow
+    down to `end_y` below; (h, w) float32."""
     bx, by = brow
     across = plateau((grid.xx - bx) / (0.75 * lm.brow_width), 0.45)
     above = smoothstep(by - 0.3 * lm.face_height, by, grid.yy)
-    start = by + 0.2 * (eye_y - by)
-    below = np.clip(
-        (eye_y + 0.5 * lm.eye_size[1] - grid.yy) / (eye_y + 0.5 * lm.eye_size[1] - start), 0, 1
-    )
-    return across * np.where(grid.yy < by, above, below)
+    start = by + 0.2 * (end_y - by)
+    below = np.clip((end_y - grid.yy) / (end_y - start), 0.0, 1.0)
+    return across * np.where(grid.yy < by, above, below).astype(np.float32)
 
 
 def brow_fields(lm: FaceLandmarks, shape: Shape) -> tuple[list[LocalField], list[LocalField]]:
-    """(raise, frown) fields: brows lifted; brows lowered and pulled toward the nose."""
+    """(raise, frown) fields.
+
+    Raising stretches lid skin and eye opening evenly down to the lower lid (the eyes open a
+    little, as they do with raised brows) instead of smearing the few pixels of skin under the
+    brow. Frowning lowers the brows and pulls them toward the nose, compressing the lid skin
+    down to the upper lid so the iris does not move.
+    """
     fh, fw = lm.face_height, lm.face_width
+    eh = lm.eye_size[1]
     mid_x = (lm.left_eye[0] + lm.right_eye[0]) / 2
     raise_, frown = [], []
     for brow, eye in ((lm.left_brow, lm.left_eye), (lm.right_brow, lm.right_eye)):
         grid = Grid.around(shape, brow[0], brow[1] - 0.1 * fh, 0.75 * lm.brow_width, 0.32 * fh)
-        weight = _brow_weight(grid, brow, eye[1], lm)
+        lift = _brow_weight(grid, brow, eye[1] + 0.5 * eh, lm)
+        lower = _brow_weight(grid, brow, eye[1] - 0.6 * eh, lm)
         inward = np.sign(mid_x - brow[0])
-        raise_.append(grid.field(0.0, BROW_UP * fh * weight))
-        frown.append(grid.field(-inward * BROW_IN * fw * weight, -BROW_DOWN * fh * weight))
+        raise_.append(grid.field(0.0, BROW_UP * fh * lift))
+        frown.append(grid.field(-inward * BROW_IN * fw * lower, -BROW_DOWN * fh * lower))
     return raise_, frown
 
 
@@ -162,9 +167,10 @@ def smile_fields(lm: FaceLandmarks, shape: Shape) -> tuple[list[LocalField], lis
         smile.append(grid.field(-out * SMILE_OUT * fw * weight, SMILE_UP * fh * weight))
         frown.append(grid.field(out * FROWN_IN * fw * weight, -FROWN_DOWN * fh * weight))
     for eye in (lm.left_eye, lm.right_eye):
-        cx, cy = eye[0], eye[1] + 0.22 * fh
-        grid = Grid.around(shape, cx, cy, 0.2 * fw, 0.18 * fh)
-        weight = ellipse_bump(grid, cx, cy, 0.2 * fw, 0.18 * fh)
+        # the cheeks rise but stop short of the lower lids (eye squint is the eye_open channel's)
+        cx, cy = eye[0], eye[1] + 0.26 * fh
+        grid = Grid.around(shape, cx, cy, 0.2 * fw, 0.15 * fh)
+        weight = ellipse_bump(grid, cx, cy, 0.2 * fw, 0.15 * fh)
         smile.append(grid.field(0.0, CHEEK_UP * fh * weight))
     return smile, frown
 

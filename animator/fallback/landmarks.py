@@ -30,7 +30,8 @@ FEATURE_WIDTH = 160  # face crops are scaled to this width before eye/mouth dete
 MIN_FACE_PX = 24  # smallest face the detector looks for, in pixels of the detection image
 MIN_FACE_SHARE = 0.07  # ... and as a share of its longest side (portraits, not crowds)
 MIN_NEIGHBOURS = 3  # cascade grouping threshold; the real test is the agreement score below
-MIN_AGREEMENT = 40  # neighbours of both cascades together: blurred noise < 30, faces ~ 80
+MIN_AGREEMENT = 36  # neighbours of both cascades together: noise scores < 25, faces 60-80
+MIN_SECOND = 8  # ... of which the second cascade must contribute at least this many
 MIN_OVERLAP = 0.4  # intersection-over-union for two cascades' boxes to count as one face
 
 # Standard facial proportions of the Haar face box (fractions of its width / height).
@@ -169,12 +170,14 @@ def _find_faces(gray: np.ndarray) -> list[Box]:
     fraction of a second full-image pass.
     """
     scale = DETECT_SIDE / max(gray.shape)
+    # no histogram equalisation here: it lifts blurred noise into face-like patterns, while
+    # the cascades normalise each window's contrast themselves
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    small = cv2.equalizeHist(small)
     min_face = max(MIN_FACE_PX, round(MIN_FACE_SHARE * DETECT_SIDE))
     faces: list[Box] = []
     for box, count in _detect("haarcascade_frontalface_default.xml", small, min_face):
-        if _second_opinion(small, box) + count >= MIN_AGREEMENT:
+        second = _second_opinion(small, box)
+        if second >= MIN_SECOND and second + count >= MIN_AGREEMENT:
             x, y, w, h = (box / scale).round().astype(int).tolist()
             faces.append((x, y, x + w, y + h))
     log.debug("faces agreed on: %s", faces)
