@@ -33,7 +33,8 @@ VISIBLE = 4.5  # mean absolute difference (0..255) that counts as a visible chan
 AT_REST = 3.5  # what mp4 coding noise and nothing else leaves
 REGIONS_OF_INTENT = {
     "smile": ("mouth",), "sad": ("mouth",), "kiss": ("mouth",), "talk": ("mouth",),
-    "laugh": ("mouth",), "surprise": ("brows",), "angry": ("brows",), "wink": ("right_eye",),
+    "laugh": ("mouth",), "chat": ("mouth",), "surprise": ("brows",), "angry": ("brows",),
+    "wink": ("right_eye",),
     "close_eyes": ("left_eye", "right_eye"), "look_left": ("left_eye", "right_eye"),
     "nod": ("face",), "shake_head": ("face",),
 }
