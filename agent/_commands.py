@@ -153,8 +153,10 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
         return liveportrait_bench(
             batches=args.batches, device=args.device, models_dir=args.models_dir, **frames
         )
-    from intents.bench import run_bench as intents_bench
-
+    try:
+        from intents.bench import run_bench as intents_bench
+    except ImportError as exc:
+        raise CommandError(f"the intents benchmark is not available ({exc})") from exc
     return intents_bench(**({"utterances": args.frames} if args.frames else {}))
 
 
