@@ -25,7 +25,7 @@ from animator.fallback.landmarks import FaceLandmarks
 Shape = tuple[int, int]
 
 GAZE_X = 0.2  # iris travel at gaze_x = ±1, in eye widths
-GAZE_Y = 0.3  # iris travel at gaze_y = ±1, in eye heights
+GAZE_Y = 0.2  # iris travel at gaze_y = ±1, in eye heights
 CLOSE_DEPTH = 0.94  # share of the eye opening the upper lid covers when fully closed
 WIDEN_UP, WIDEN_DOWN = 0.22, 0.1  # upper lid rise / lower lid drop, in eye heights
 BROW_UP = 0.035  # brow lift at eyebrow = +1, in face heights
@@ -68,7 +68,8 @@ def lid_lines(
 
 def lid_top(eye: tuple[float, float], brow: tuple[float, float], lm: FaceLandmarks) -> float:
     """y of the top of the upper-lid skin that a closing lid stretches: below the brow."""
-    return max(brow[1] + 0.35 * (eye[1] - brow[1]), eye[1] - 1.6 * lm.eye_size[1])
+    eh = lm.eye_size[1]
+    return min(max(brow[1] + 0.35 * (eye[1] - brow[1]), eye[1] - 1.6 * eh), eye[1] - 0.8 * eh)
 
 
 def closing_field(
@@ -104,7 +105,7 @@ def widen_fields(lm: FaceLandmarks, shape: Shape) -> list[LocalField]:
     fields = []
     for eye, brow in ((lm.left_eye, lm.left_brow), (lm.right_eye, lm.right_brow)):
         ex, ey = eye
-        top = brow[1]
+        top = min(brow[1], ey - 1.2 * eh)
         grid = Grid.around(
             shape, ex, (top + ey + 1.6 * eh) / 2, 0.6 * ew, (ey + 1.6 * eh - top) / 2
         )

@@ -8,13 +8,15 @@ and the near side widens. Roll rotates about a point below the chin. Each is exa
     backward offset = (cos a - 1) * A + sin a * B
 
 with A, B fixed per-pixel fields, so a frame only needs cos/sin of three angles and a weighted
-sum of six precomputed (H, W) float32 fields (already multiplied by the mask).
+sum of six precomputed (H, W) float32 fields (already multiplied by the mask), composed as
+described in `HeadWarp.offsets`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from animator.fallback._bumps import smoothstep
@@ -22,9 +24,14 @@ from animator.fallback.landmarks import FaceLandmarks
 
 HEAD_RX, HEAD_RY = 0.78, 0.9  # head ellipse half-axes, in face widths / heights
 NECK_RX, NECK_RY = 0.42, 0.4
-FEATHER = 0.4  # the mask fades from 1 to 0 between normalised radius 1 and 1 + FEATHER
-CYLINDER = 0.85  # cylinder radius in face widths (yaw) / heights (pitch); > head half-size
-ANGLE_GAIN = 0.5  # share of the requested angle the 2-D warp shows (keeps motion believable)
+FEATHER = 0.5  # the mask fades from 1 to 0 between normalised radius 1 and 1 + FEATHER
+# cylinder radii in face widths (yaw) / heights (pitch): beyond the mask's reach, so the
+# cylinder's limb, where the warp would fold, lies outside the warped region
+CYLINDER_X = (1.0 + FEATHER) * HEAD_RX * 1.08
+CYLINDER_Y = (1.0 + FEATHER) * HEAD_RY * 1.08
+ANGLE_GAIN = 0.35  # share of the requested yaw/pitch the 2-D warp shows (keeps it believable)
+ROLL_GAIN = 0.5  # share of the requested roll (an in-plane turn, but the neck stays put)
+NECK_FADE = 0.4  # below the chin, turning/nodding fades out over this many face heights
 
 
 def head_extent(lm: FaceLandmarks) -> tuple[float, float, float, float]:
@@ -84,9 +91,9 @@ class HeadWarp:
         mask = np.maximum(head, _soft_ellipse(xx, yy, cx, neck_y, NECK_RX * fw, NECK_RY * fh))
         # turning and nodding move the head only: the neck below the chin stretches, the
         # shoulders and collar stay
-        turn = head * smoothstep(lm.chin[1] + 0.25 * fh, lm.chin[1], yy)
+        turn = head * smoothstep(lm.chin[1] + NECK_FADE * fh, lm.chin[1], yy)
         rel_x, rel_y = xx - cx, yy - cy
-        radius_x, radius_y = CYLINDER * fw, CYLINDER * fh
+        radius_x, radius_y = CYLINDER_X * fw, CYLINDER_Y * fh
         pivot_y = lm.chin[1]
         roll_weight = mask * smoothstep(pivot_y + 0.3 * fh, pivot_y - 0.1 * fh, yy)
         return cls(
@@ -100,13 +107,49 @@ class HeadWarp:
         )
 
     def offsets(
-        self, pitch_deg: float, yaw_deg: float, roll_deg: float
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Backward (dx, dy), each (H, W) float32, for the three head angles in degrees."""
-        pitch, yaw, roll = np.radians(ANGLE_GAIN * np.array([pitch_deg, yaw_deg, roll_deg]))
-        cos_y, sin_y = np.float32(np.cos(yaw) - 1.0), np.float32(np.sin(yaw))
-        cos_p, sin_p = np.float32(np.cos(pitch) - 1.0), np.float32(np.sin(pitch))
+        self,
+        pitch_deg: float,
+        yaw_deg: float,
+        roll_deg: float,
+        grid_x: np.ndarray,
+        grid_y: np.ndarray,
+    ) -> np.ndarray | None:
+        """Backward offsets, (H, W, 2) float32, for head angles in degrees; None when all are 0.
+
+        Turning and nodding happen in the head's own frame and the tilt after them, so the map
+        first undoes the tilt and then samples the turn/nod offsets where it lands (`grid_x`,
+        `grid_y` are the ROI's identity maps). Composing keeps the feathered mask from folding
+        when all three angles are large, which summing them would not.
+        """
+        turn = self._turn(pitch_deg, yaw_deg)
+        if roll_deg == 0.0:
+            return turn
+        roll = np.radians(ROLL_GAIN * roll_deg)
         cos_r, sin_r = np.float32(np.cos(roll) - 1.0), np.float32(np.sin(roll))
-        dx = cos_y * self.yaw_a + sin_y * self.yaw_b + cos_r * self.roll_x + sin_r * self.roll_y
-        dy = cos_p * self.pitch_a + sin_p * self.pitch_b - sin_r * self.roll_x + cos_r * self.roll_y
-        return dx, dy
+        tilt = np.empty((*self.roll_x.shape, 2), dtype=np.float32)
+        tilt[..., 0] = cos_r * self.roll_x + sin_r * self.roll_y
+        tilt[..., 1] = cos_r * self.roll_y - sin_r * self.roll_x
+        if turn is not None:
+            tilt += cv2.remap(
+                turn,
+                grid_x + tilt[..., 0],
+                grid_y + tilt[..., 1],
+                cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REPLICATE,  # the head may run off the image edge
+            )
+        return tilt
+
+    def _turn(self, pitch_deg: float, yaw_deg: float) -> np.ndarray | None:
+        """Backward (dx, dy) offsets of yaw and pitch, (H, W, 2) float32; None when both are 0."""
+        if pitch_deg == 0.0 and yaw_deg == 0.0:
+            return None
+        pitch, yaw = np.radians(ANGLE_GAIN * np.array([pitch_deg, yaw_deg]))
+        turn = np.empty((*self.yaw_a.shape, 2), dtype=np.float32)
+        turn[..., 0] = (
+            np.float32(np.cos(yaw) - 1.0) * self.yaw_a + np.float32(np.sin(yaw)) * self.yaw_b
+        )
+        turn[..., 1] = (
+            np.float32(np.cos(pitch) - 1.0) * self.pitch_a
+            + np.float32(np.sin(pitch)) * self.pitch_b
+        )
+        return turn

@@ -20,7 +20,7 @@ from animator.fallback._paint import MouthInterior, Paint, lid_skin
 from animator.fallback.landmarks import FaceLandmarks
 
 CLOSE_LEVELS = (0.25, 0.5, 0.75, 1.0)  # eyelid closures with a precomputed field
-LID_FOLLOWS_GAZE = (0.3, 0.35)  # lid drop per unit of downward gaze, lid lift per upward gaze
+LID_FOLLOWS_GAZE = (0.25, 0.35)  # lid drop per unit of downward gaze, lid lift per upward gaze
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ class FaceRig:
         roi: (y0, y1, x0, x1) of the warped region in image pixels.
         grid_x, grid_y: (h, w) float32 identity sampling maps of the ROI.
         head: head-pose fields over the ROI.
-        fields: expression unit fields by name (see `_expression_offsets`).
+        fields: expression unit fields by name (see `_smooth_offsets`).
+        jaw: the jaw-drop field at mouth_open = 1.
         eyes: per-eye closing fields and lid paint, screen-left eye first.
         mouth: the mouth-interior paint.
     """
@@ -51,6 +52,7 @@ class FaceRig:
     grid_y: np.ndarray
     head: HeadWarp
     fields: dict[str, tuple[LocalField, ...]]
+    jaw: LocalField
     eyes: tuple[_Eye, _Eye]
     mouth: MouthInterior
 
@@ -80,7 +82,6 @@ class FaceRig:
             "brow_down": tuple(brow_down),
             "smile_up": tuple(smile_up),
             "smile_down": tuple(smile_down),
-            "mouth_open": (ff.open_field(lm, shape),),
             "mouth_wide": (ff.wide_field(lm, shape),),
             "mouth_round": (ff.round_field(lm, shape),),
         }
@@ -101,6 +102,7 @@ class FaceRig:
             grid_y=grid_y,
             head=HeadWarp.build(lm, shape),
             fields=fields,
+            jaw=ff.open_field(lm, shape),
             eyes=eyes,  # type: ignore[arg-type]
             mouth=MouthInterior.build(pixels, lm),
         )
@@ -114,58 +116,109 @@ class FaceRig:
         Returns:
             (H, W, 3) uint8 RGB frame, a new array.
         """
-        pitch, yaw, roll = (float(v) for v in values[:3])
-        closures = _closures(values)
-        offsets = self._expression_offsets(values, closures)
-        map_x, map_y = self._maps(pitch, yaw, roll, offsets)
+        map_x, map_y = self.sampling_maps(values)
         frame = self.image.copy()
-        if map_x is None:
+        if map_x is None or map_y is None:
             return frame
         y0, y1, x0, x1 = self.roi
-        pixels = self._painted(closures, float(values[9]))
+        pixels = self._painted(_closures(values), float(values[9]))
         frame[y0:y1, x0:x1] = cv2.remap(
             pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
         return frame
 
+    def sampling_maps(self, values: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Where each ROI pixel of the frame for `values` samples the (painted) ROI source.
+
+        Returns:
+            (map_x, map_y), each (h, w) float32 in ROI pixels, or (None, None) at rest.
+        """
+        pitch, yaw, roll = (float(v) for v in values[:3])
+        offsets = self._expression_offsets(values, _closures(values))
+        return self._maps(pitch, yaw, roll, offsets)
+
     def _expression_offsets(
         self, values: np.ndarray, closures: tuple[float, float]
     ) -> np.ndarray | None:
-        """Sum of the expression fields, (h, w, 2) float32 backward offsets; None at rest."""
-        gaze_x, gaze_y, eye_open, _, brow, smile, jaw, wide, round_ = (float(v) for v in values[3:])
+        """Backward offsets of the facial expression, (h, w, 2) float32; None at rest.
+
+        Lid closing and the jaw drop squeeze or stretch pixels close to the fold limit by design
+        (that is how a lid covers an eye and how lips part), and widening stretches the same
+        eye pixels, so these are not summed with the gentle fields but composed in front of
+        them: an output pixel follows the lid/jaw field, then the widening, then the sum of the
+        rest where it lands. Composed fold-free maps stay fold-free; summed ones need not.
+        """
+        lids_and_jaw = [
+            term
+            for eye, closure in zip(self.eyes, closures, strict=True)
+            for term in _closure_terms(eye.closing, closure)
+        ]
+        if values[9] > 0.0:
+            lids_and_jaw.append((self.jaw, float(values[9])))
+        widen = max(0.0, float(values[5])) + LID_FOLLOWS_GAZE[1] * max(0.0, float(values[4]))
+        widening = [(field, widen) for field in self.fields["widen"]] if widen > 0.0 else []
+        offsets = self._smooth_offsets(values)
+        for terms in (widening, lids_and_jaw):
+            offsets = self._compose(terms, offsets)
+        return offsets
+
+    def _compose(
+        self, terms: list[tuple[LocalField, float]], inner: np.ndarray | None
+    ) -> np.ndarray | None:
+        """Offsets of the weighted sum of `terms` followed by the `inner` offsets (either may be
+        empty/None): d(p) = t(p) + inner(p + t(p)), evaluated only on the terms' box."""
+        if not terms:
+            return inner
+        total = np.zeros((*self.grid_x.shape, 2), dtype=np.float32)
+        for field, weight in terms:
+            field.add_to(total, weight)
+        if inner is None:
+            return total
+        ys, xs = _union_box([field for field, _ in terms])
+        outer = total[ys, xs]
+        outer += cv2.remap(
+            inner,
+            self.grid_x[ys, xs] + outer[..., 0],
+            self.grid_y[ys, xs] + outer[..., 1],
+            cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
+        )
+        composed = inner.copy()
+        composed[ys, xs] = outer
+        return composed
+
+    def _smooth_offsets(self, values: np.ndarray) -> np.ndarray | None:
+        """Sum of the gentle expression fields (not lids, jaw, widening); None when all are 0."""
+        gaze_x, gaze_y, _, _, brow, smile, _, wide, round_ = (float(v) for v in values[3:])
         weights = {
             "gaze_x": gaze_x,
             "gaze_y": gaze_y,
-            "widen": max(0.0, eye_open) + LID_FOLLOWS_GAZE[1] * max(0.0, gaze_y),
             "brow_up": max(0.0, brow),
             "brow_down": max(0.0, -brow),
             "smile_up": max(0.0, smile),
             "smile_down": max(0.0, -smile),
-            "mouth_open": jaw,
             "mouth_wide": wide,
             "mouth_round": round_,
         }
         active = {name: w for name, w in weights.items() if w != 0.0}
-        if not active and not any(closures):
+        if not active:
             return None
         total = np.zeros((*self.grid_x.shape, 2), dtype=np.float32)
         for name, weight in active.items():
             for field in self.fields[name]:
                 field.add_to(total, weight)
-        for eye, closure in zip(self.eyes, closures, strict=True):
-            _add_closure(total, eye.closing, closure)
         return total
 
     def _maps(
         self, pitch: float, yaw: float, roll: float, offsets: np.ndarray | None
     ) -> tuple[np.ndarray | None, np.ndarray | None]:
         """Absolute ROI sampling maps (map_x, map_y), or (None, None) when nothing moves."""
-        if pitch == 0.0 and yaw == 0.0 and roll == 0.0:
+        head = self.head.offsets(pitch, yaw, roll, self.grid_x, self.grid_y)
+        if head is None:
             if offsets is None:
                 return None, None
             return self.grid_x + offsets[..., 0], self.grid_y + offsets[..., 1]
-        head_dx, head_dy = self.head.offsets(pitch, yaw, roll)
-        map_x, map_y = self.grid_x + head_dx, self.grid_y + head_dy
+        map_x, map_y = self.grid_x + head[..., 0], self.grid_y + head[..., 1]
         if offsets is not None:
             # expression offsets live in the face's own frame: read them where the head warp
             # samples, so the expression travels with the turned head
@@ -207,13 +260,26 @@ def _lid_strength(closure: float) -> float:
     return t * t * (3.0 - 2.0 * t)
 
 
-def _add_closure(total: np.ndarray, levels: tuple[LocalField, ...], closure: float) -> None:
-    """Add the eyelid field for `closure`, interpolating the precomputed CLOSE_LEVELS linearly."""
+def _closure_terms(
+    levels: tuple[LocalField, ...], closure: float
+) -> list[tuple[LocalField, float]]:
+    """(field, weight) pairs giving the eyelid field for `closure` by linear interpolation
+    between the precomputed CLOSE_LEVELS (level fields share one box)."""
     if closure <= 0.0:
-        return
+        return []
     position = closure * len(levels)
     upper = min(len(levels), int(np.ceil(position)))
     frac = position - (upper - 1)
-    levels[upper - 1].add_to(total, frac)
+    terms = [(levels[upper - 1], frac)]
     if upper >= 2:
-        levels[upper - 2].add_to(total, 1.0 - frac)
+        terms.append((levels[upper - 2], 1.0 - frac))
+    return terms
+
+
+def _union_box(fields: list[LocalField]) -> tuple[slice, slice]:
+    """(rows, columns) slices of the smallest box holding every field's box."""
+    y0 = min(f.y0 for f in fields)
+    x0 = min(f.x0 for f in fields)
+    y1 = max(f.y0 + f.offsets.shape[0] for f in fields)
+    x1 = max(f.x0 + f.offsets.shape[1] for f in fields)
+    return slice(y0, y1), slice(x0, x1)

@@ -21,6 +21,8 @@ from contracts.pose import Pose
 
 log = logging.getLogger("avatar.animator")
 
+RIG_CACHE_SIZE = 4  # portraits whose rigs a FallbackEngine keeps for plain `Source`s
+
 INFO = EngineInfo(
     name="fallback",
     device="cpu",
@@ -74,7 +76,7 @@ class FallbackEngine(Engine):
         source = FallbackSource(
             image=image, face_box=landmarks.face_box, notes=notes, landmarks=landmarks, rig=rig
         )
-        self._rigs[source.image_hash] = rig
+        self._remember(source.image_hash, rig)
         return source
 
     def prepare_path(self, path: str | Path) -> FallbackSource:
@@ -93,6 +95,13 @@ class FallbackEngine(Engine):
         """
         rig = self._rig(source)
         return [rig.render(pose.to_array()) for pose in poses]
+
+    def _remember(self, image_hash: str, rig: FaceRig) -> None:
+        """Keep the rigs of the last few portraits, for sources that do not carry their own."""
+        self._rigs.pop(image_hash, None)
+        self._rigs[image_hash] = rig
+        while len(self._rigs) > RIG_CACHE_SIZE:
+            del self._rigs[next(iter(self._rigs))]
 
     def _rig(self, source: Source) -> FaceRig:
         if isinstance(source, FallbackSource) and source.rig is not None:
