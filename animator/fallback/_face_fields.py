@@ -1,9 +1,10 @@
 """Unit displacement fields of the expression channels, built once per portrait.
 
 Each builder takes landmarks in ROI pixels and returns the fields for the channel at value 1 (or
-at one closure level for eyelids); the renderer scales and sums them. Sizes are fractions of the
-face box, so the same expression reads the same on small and large faces, and every amplitude is
-kept below the fold limit of its profile (a backward map must stay monotonic to avoid tearing).
+at one closure level for eyelids); the renderer scales and sums (or composes) them. Sizes are
+fractions of the face box, so the same expression reads the same on small and large faces, and
+every amplitude is kept below the fold limit of its profile (a backward map must stay monotonic
+to avoid tearing).
 """
 
 from __future__ import annotations
@@ -30,23 +31,20 @@ CLOSE_DEPTH = 0.94  # share of the eye opening the upper lid covers when fully c
 WIDEN_UP, WIDEN_DOWN = 0.22, 0.1  # upper lid rise / lower lid drop, in eye heights
 BROW_UP = 0.035  # brow lift at eyebrow = +1, in face heights
 BROW_DOWN, BROW_IN = 0.035, 0.03  # frown: brows down (face heights) and inward (face widths)
-SMILE_UP, SMILE_OUT, CHEEK_UP = 0.06, 0.045, 0.025
-FROWN_DOWN, FROWN_IN = 0.07, 0.02
+SMILE_UP, SMILE_OUT = 0.06, 0.045  # mouth corners up (face heights) and out (face widths)
+CHEEK_UP = 0.025  # cheek lift with a smile, in face heights
+FROWN_DOWN, FROWN_IN = 0.07, 0.02  # mouth corners down and in at smile = -1
 WIDE_STRETCH = 0.3  # relative horizontal stretch of the lips at mouth_wide = 1
-ROUND_SQUEEZE, ROUND_TALL = 0.4, 0.35
+ROUND_SQUEEZE, ROUND_TALL = 0.4, 0.35  # pursed lips: relative narrowing, relative height gain
 JAW_DROP = 0.085  # lower lip and chin travel at mouth_open = 1, in face heights
 JAW_WIDTH = 0.7  # half-width of the jaw-drop profile, in mouth widths
-
-
-def _eye_centres(lm: FaceLandmarks) -> tuple[tuple[float, float], tuple[float, float]]:
-    return lm.left_eye, lm.right_eye
 
 
 def gaze_fields(lm: FaceLandmarks, shape: Shape) -> tuple[list[LocalField], list[LocalField]]:
     """(gaze_x, gaze_y) fields: the iris slides inside each eye, the lids barely move."""
     ew, eh = lm.eye_size
     fields_x, fields_y = [], []
-    for ex, ey in _eye_centres(lm):
+    for ex, ey in (lm.left_eye, lm.right_eye):
         grid = Grid.around(shape, ex, ey, 0.6 * ew, 0.75 * eh)
         weight = plateau((grid.xx - ex) / (0.6 * ew), 0.25) * bump((grid.yy - ey) / (0.75 * eh))
         fields_x.append(grid.field(-GAZE_X * ew * weight, 0.0))

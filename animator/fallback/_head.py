@@ -3,7 +3,8 @@ outside an elliptical mask stays exactly where it is.
 
 Yaw and pitch treat the head as a cylinder (vertical axis for yaw, horizontal for pitch): content
 at angle φ on the cylinder moves to φ + angle, so the face slides while the far side compresses
-and the near side widens. Roll rotates about a point below the chin. Each is exact in closed form:
+and the near side widens. Roll rotates about the chin, fading out down the neck. Each is exact in
+closed form:
 
     backward offset = (cos a - 1) * A + sin a * B
 

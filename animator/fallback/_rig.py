@@ -1,9 +1,10 @@
 """`FaceRig`: everything the fallback engine precomputes per portrait, and the per-frame render.
 
-A frame is: a weighted sum of precomputed expression fields, the closed-form head warp, the
-expression field resampled through the head warp (so a smile stays on the mouth of a turned head),
-a few small source-space paints, and one `cv2.remap` of the head region of interest (ROI). Pixels
-outside the ROI are copied, so the background is untouched byte for byte.
+A frame is: a weighted sum of precomputed expression fields (with the lid, jaw and widening fields
+composed in front of it), the closed-form head warp, the expression offsets resampled through the
+head warp (so a smile stays on the mouth of a turned head), a few small source-space paints, and
+one `cv2.remap` of the head region of interest (ROI). Pixels outside the ROI are copied, so the
+background is untouched byte for byte.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from animator.fallback._bumps import LocalField
 from animator.fallback._head import HeadWarp, head_extent
 from animator.fallback._paint import MouthInterior, Paint, lid_skin
 from animator.fallback.landmarks import FaceLandmarks
+from contracts.pose import CHANNEL_NAMES
+
+Channels = dict[str, float]  # pose values by channel name
 
 CLOSE_LEVELS = (0.25, 0.5, 0.75, 1.0)  # eyelid closures with a precomputed field
 LID_FOLLOWS_GAZE = (0.25, 0.35)  # lid drop per unit of downward gaze, lid lift per upward gaze
@@ -116,12 +120,13 @@ class FaceRig:
         Returns:
             (H, W, 3) uint8 RGB frame, a new array.
         """
-        map_x, map_y = self.sampling_maps(values)
+        pose = _channels(values)
+        map_x, map_y = self._sampling_maps(pose)
         frame = self.image.copy()
         if map_x is None or map_y is None:
             return frame
         y0, y1, x0, x1 = self.roi
-        pixels = self._painted(_closures(values), float(values[9]))
+        pixels = self._painted(_closures(pose), pose["mouth_open"])
         frame[y0:y1, x0:x1] = cv2.remap(
             pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
@@ -133,13 +138,13 @@ class FaceRig:
         Returns:
             (map_x, map_y), each (h, w) float32 in ROI pixels, or (None, None) at rest.
         """
-        pitch, yaw, roll = (float(v) for v in values[:3])
-        offsets = self._expression_offsets(values, _closures(values))
-        return self._maps(pitch, yaw, roll, offsets)
+        return self._sampling_maps(_channels(values))
 
-    def _expression_offsets(
-        self, values: np.ndarray, closures: tuple[float, float]
-    ) -> np.ndarray | None:
+    def _sampling_maps(self, pose: Channels) -> tuple[np.ndarray | None, np.ndarray | None]:
+        offsets = self._expression_offsets(pose)
+        return self._maps(pose["head_pitch"], pose["head_yaw"], pose["head_roll"], offsets)
+
+    def _expression_offsets(self, pose: Channels) -> np.ndarray | None:
         """Backward offsets of the facial expression, (h, w, 2) float32; None at rest.
 
         Lid closing and the jaw drop squeeze or stretch pixels close to the fold limit by design
@@ -150,14 +155,14 @@ class FaceRig:
         """
         lids_and_jaw = [
             term
-            for eye, closure in zip(self.eyes, closures, strict=True)
+            for eye, closure in zip(self.eyes, _closures(pose), strict=True)
             for term in _closure_terms(eye.closing, closure)
         ]
-        if values[9] > 0.0:
-            lids_and_jaw.append((self.jaw, float(values[9])))
-        widen = max(0.0, float(values[5])) + LID_FOLLOWS_GAZE[1] * max(0.0, float(values[4]))
+        if pose["mouth_open"] > 0.0:
+            lids_and_jaw.append((self.jaw, pose["mouth_open"]))
+        widen = max(0.0, pose["eye_open"]) + LID_FOLLOWS_GAZE[1] * max(0.0, pose["gaze_y"])
         widening = [(field, widen) for field in self.fields["widen"]] if widen > 0.0 else []
-        offsets = self._smooth_offsets(values)
+        offsets = self._smooth_offsets(pose)
         for terms in (widening, lids_and_jaw):
             offsets = self._compose(terms, offsets)
         return offsets
@@ -187,18 +192,18 @@ class FaceRig:
         composed[ys, xs] = outer
         return composed
 
-    def _smooth_offsets(self, values: np.ndarray) -> np.ndarray | None:
+    def _smooth_offsets(self, pose: Channels) -> np.ndarray | None:
         """Sum of the gentle expression fields (not lids, jaw, widening); None when all are 0."""
-        gaze_x, gaze_y, _, _, brow, smile, _, wide, round_ = (float(v) for v in values[3:])
+        brow, smile = pose["eyebrow"], pose["smile"]
         weights = {
-            "gaze_x": gaze_x,
-            "gaze_y": gaze_y,
+            "gaze_x": pose["gaze_x"],
+            "gaze_y": pose["gaze_y"],
             "brow_up": max(0.0, brow),
             "brow_down": max(0.0, -brow),
             "smile_up": max(0.0, smile),
             "smile_down": max(0.0, -smile),
-            "mouth_wide": wide,
-            "mouth_round": round_,
+            "mouth_wide": pose["mouth_wide"],
+            "mouth_round": pose["mouth_round"],
         }
         active = {name: w for name, w in weights.items() if w != 0.0}
         if not active:
@@ -247,11 +252,16 @@ class FaceRig:
         return pixels
 
 
-def _closures(values: np.ndarray) -> tuple[float, float]:
+def _channels(values: np.ndarray) -> Channels:
+    """Pose values (12,) in `contracts.pose.CHANNELS` order by channel name."""
+    return dict(zip(CHANNEL_NAMES, (float(v) for v in values), strict=True))
+
+
+def _closures(pose: Channels) -> tuple[float, float]:
     """(left, right) eyelid closure in [0, 1] from eye_open, wink (right eye) and gaze_y."""
-    gaze_y, eye_open, wink = float(values[4]), float(values[5]), float(values[6])
-    both = min(1.0, max(0.0, -eye_open) + LID_FOLLOWS_GAZE[0] * max(0.0, -gaze_y))
-    return both, 1.0 - (1.0 - both) * (1.0 - wink)
+    down = max(0.0, -pose["gaze_y"])
+    both = min(1.0, max(0.0, -pose["eye_open"]) + LID_FOLLOWS_GAZE[0] * down)
+    return both, 1.0 - (1.0 - both) * (1.0 - pose["wink"])
 
 
 def _lid_strength(closure: float) -> float:
