@@ -53,6 +53,7 @@ class FramePump:
         self._lock = threading.Lock()
         self._player: Player | None = None
         self._render_s = Smoothed()
+        self._display_s = Smoothed()
         self._rate = RateMeter()
         self.latency = LatencyStats()
         """Milliseconds from a plan's start to its first delivered frame (p50/p95)."""
@@ -110,16 +111,18 @@ class FramePump:
     def _tick(self, now: float) -> None:
         """Render the pose for when the frame will be seen and deliver it.
 
-        A frame is on screen from about `render time` after `now` until the next one, so it
-        shows the pose of the middle of that span: `now + render time + period / 2` (capped at
-        one period). Motion on screen then matches the clock, and the first frame after a new
-        plan already shows the plan's start instead of the pose from before it.
+        A frame is on screen from about `render time + display delay` after `now` until the
+        next one, so it shows the pose of the middle of that span (capped at one period ahead).
+        Motion on screen then matches the clock, and the first frame after a new plan already
+        shows the plan's start instead of the pose from before it.
         """
         player = self._player
         if player is None:
             return
         started = time.perf_counter()
-        lead = min(self._period, self._render_s.value + 0.5 * self._period)
+        self._display_s.add(self._window.display_delay())
+        ahead = self._render_s.value + self._display_s.value + 0.5 * self._period
+        lead = min(self._period, ahead)
         try:
             frame = player.render_now(now + lead)
         except Exception as exc:

@@ -117,6 +117,13 @@ class WindowSupervisor:
             sink.submit(frame)
             self._submitted_seq = frame.seq
 
+    def display_delay(self) -> float:
+        """Seconds from `submit` to the window showing the frame (last frame), 0 when closed."""
+        sink = self._sink
+        if sink is None or self._state != "open":
+            return 0.0
+        return sink.stats().frame_age_ms / 1000.0
+
     def queue_depth(self) -> int:
         """1 while the newest submitted frame is not on screen yet, else 0."""
         sink = self._sink
