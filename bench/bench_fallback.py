@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  per frame {result['mean_ms']:8.2f} ms mean, {result['p50_ms']:.2f} p50, "
         f"{result['p95_ms']:.2f} p95, {result['max_ms']:.2f} max"
     )
+    print(f"  cpu time  {result['cpu_ms']:8.2f} ms per frame (this thread only)")
     print(f"  => {result['fps']:.0f} fps (target >= 30)")
     return 0
 

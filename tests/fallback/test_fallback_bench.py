@@ -21,4 +21,5 @@ def test_bench_reports_consistent_numbers(portrait: np.ndarray) -> None:
     result = run_bench(portrait, frames=12, size=256)
     assert result["frames"] == 12 and result["size"] == 256
     assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["max_ms"]
+    assert 0 < result["cpu_ms"] <= result["max_ms"] * 1.05
     assert abs(result["fps"] - 1000 / result["mean_ms"]) < 0.1 * result["fps"]
