@@ -69,7 +69,7 @@ class FallbackEngine(Engine):
             NoFaceError: no face is visible.
         """
         _check_image(image, name)
-        image = np.ascontiguousarray(image)
+        image = image.copy()  # the rig keeps it: later edits by the caller must not leak in
         landmarks, notes = detect_landmarks(image, name)
         rig = FaceRig.build(image, landmarks)
         log.info("%s: face %s, ROI %s", name, landmarks.face_box, rig.roi)

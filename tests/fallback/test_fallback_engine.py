@@ -158,3 +158,13 @@ def test_prepare_path_matches_prepare(engine: FallbackEngine, source: FallbackSo
     assert from_file.image_hash == source.image_hash
     assert from_file.landmarks == source.landmarks
     assert from_file.size == (512, 512)
+
+
+def test_caller_edits_after_prepare_do_not_leak_in(
+    engine: FallbackEngine, portrait: np.ndarray
+) -> None:
+    image = portrait.copy()
+    source = engine.prepare(image)
+    image[:] = 0
+    assert np.array_equal(engine.render(source, [Pose()])[0], portrait)
+    assert np.array_equal(source.image, portrait)
