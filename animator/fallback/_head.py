@@ -117,6 +117,10 @@ class HeadWarp:
     ) -> np.ndarray | None:
         """Backward offsets, (H, W, 2) float32, for head angles in degrees; None when all are 0.
 
+        Screen directions: yaw > 0 turns the face toward the screen's right, pitch > 0 lifts the
+        chin (the face moves up), roll > 0 tilts the top of the head toward the screen's right
+        (clockwise as seen).
+
         Turning and nodding happen in the head's own frame and the tilt after them, so the map
         first undoes the tilt and then samples the turn/nod offsets where it lands (`grid_x`,
         `grid_y` are the ROI's identity maps). Composing keeps the feathered mask from folding

@@ -271,7 +271,12 @@ def _eye_pair(crop: np.ndarray, fw: float, fh: float) -> tuple[Point, Point, flo
                 and 0.25 * fw <= gap <= 0.65 * fw
                 and abs(a[1] - b[1]) < 0.12 * fh
             ):
-                score = abs(a[1] - b[1]) + abs((a[0] + b[0]) / 2 - fw / 2)
+                # level, centred, and at eye height (a pair of brows is level and centred too)
+                score = (
+                    abs(a[1] - b[1])
+                    + abs((a[0] + b[0]) / 2 - fw / 2)
+                    + abs((a[1] + b[1]) / 2 - EYE_Y * fh)
+                )
                 if best is None or score < best[0]:
                     best = (score, a, b)
     if best is None:
