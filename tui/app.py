@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing.resource_tracker
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ class ConsoleApp(App[int]):
         keymap: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        _start_resource_tracker()
         self.conversation = conversation
         self.live = live
         if keymap:
@@ -47,6 +49,17 @@ class ConsoleApp(App[int]):
     def get_default_screen(self) -> Screen[None]:
         """The main screen is the app's base screen."""
         return MainScreen(self.conversation, live=self.live)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker while `sys.stderr` is still the real one.
+
+    A running Textual app replaces `sys.stderr` with a capture whose `fileno()` is -1, and the
+    tracker, started lazily by the first shared-memory block (the window's frame buffer), passes
+    `sys.stderr.fileno()` to its child: opening the window from the console (/window) then fails
+    with "bad value(s) in fds_to_keep". Starting it before the app runs avoids that.
+    """
+    multiprocessing.resource_tracker.ensure_running()
 
 
 def run_console(settings: Settings) -> int:

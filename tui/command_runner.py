@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.commands import ParsedCommand, help_lines
-from tui.quick_keys import quick_key_help
+from tui.commands import ParsedCommand, help_rows
+from tui.quick_keys import QUICK_KEYS
 from tui.widgets.status_bar import WINDOW_NOTICES
 
 if TYPE_CHECKING:
@@ -25,11 +25,13 @@ class CommandOutcome:
 
     Attributes:
         notes: lines for the chat log.
+        table: (left, right) rows shown as two aligned columns after the notes (/help).
         error: the failure, user-facing, or None when it worked.
         quit: True when the console should exit.
     """
 
     notes: tuple[str, ...] = ()
+    table: tuple[tuple[str, str], ...] = ()
     error: str | None = None
     quit: bool = False
 
@@ -78,7 +80,8 @@ def _window(conversation: Conversation, argument: str) -> CommandOutcome:
 
 
 def _help(conversation: Conversation, argument: str) -> CommandOutcome:
-    return CommandOutcome(notes=(*help_lines(), quick_key_help()))
+    rows = (*help_rows(), *((quick.key.upper(), quick.intent) for quick in QUICK_KEYS))
+    return CommandOutcome(table=rows)
 
 
 def _quit(conversation: Conversation, argument: str) -> CommandOutcome:

@@ -119,10 +119,9 @@ def closest_command(word: str) -> SlashCommand | None:
     return _BY_NAME[close[0]] if close else None
 
 
-def help_lines() -> list[str]:
-    """The /help listing of the commands, one line each."""
-    width = max(len(command.usage) for command in COMMANDS)
-    return [f"{command.usage:<{width}}  {command.summary}" for command in COMMANDS]
+def help_rows() -> list[tuple[str, str]]:
+    """The /help listing: (usage, summary) per command."""
+    return [(command.usage, command.summary) for command in COMMANDS]
 
 
 def complete(value: str) -> str | None:

@@ -52,7 +52,3 @@ QUICK_KEYS: tuple[QuickKey, ...] = (
     QuickKey("f8", "neutral"),
 )
 
-
-def quick_key_help() -> str:
-    """One line listing the quick keys, for /help."""
-    return "quick keys: " + "  ".join(f"{q.key.upper()} {q.intent}" for q in QUICK_KEYS)

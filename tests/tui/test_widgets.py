@@ -84,10 +84,20 @@ async def test_status_bar_shows_engine_speed_queue_window_and_recording() -> Non
         )
         await pilot.pause()
         line = _visible(app, StatusBar)
-    assert "FALLBACK  engine · cpu · float32 · no weights" in line
+    assert " FALLBACK  cpu · float32 · no weights" in line
     assert "24.5 fps · p50 41 ms · p95 88 ms" in line
     assert "queue 1" in line and "window disabled" in line
     assert "me.png" in line and "● REC avatar-1.mp4" in line
+
+
+@pytest.mark.asyncio
+async def test_status_bar_says_when_there_is_no_latency_yet() -> None:
+    app = _StatusApp(live_metrics=True)
+    async with app.run_test(size=(160, 6)) as pilot:
+        app.query_one(StatusBar).status = Status(engine=FALLBACK, fps=30.0)
+        await pilot.pause()
+        line = _visible(app, StatusBar)
+    assert "30.0 fps · p50 -- ms · p95 -- ms" in line
 
 
 @pytest.mark.asyncio
@@ -99,7 +109,7 @@ async def test_frozen_status_bar_hides_machine_dependent_numbers() -> None:
         )
         await pilot.pause()
         line = _visible(app, StatusBar)
-    assert "liveportrait · cuda:0 · float16 · real weights" in line
+    assert "liveportrait cuda:0 · float16 · real weights" in line
     assert "-- fps · p50 -- ms · p95 -- ms" in line and "queue --" in line
     assert "24.5" not in line and "queue 1" not in line
 
@@ -109,13 +119,14 @@ async def test_notice_bar_appears_only_when_degraded() -> None:
     app = _StatusApp(live_metrics=True)
     async with app.run_test(size=(120, 6)) as pilot:
         notices = app.query_one(NoticeBar)
-        notices.status = Status(engine=REAL, window="open")
-        await pilot.pause()
         assert not notices.display
-        notices.status = Status(engine=FALLBACK, window="unavailable")
+        notices.notices = tuple(degraded_notices(Status(engine=FALLBACK, window="unavailable")))
         await pilot.pause()
         assert notices.display and notices.size.height == 2
         text = _visible(app, NoticeBar)
+        notices.notices = ()
+        await pilot.pause()
+        assert not notices.display
     assert "FALLBACK engine — run `avatar models download`" in text
 
 

@@ -30,7 +30,7 @@ from tui.widgets.chat_log import ChatLog
 from tui.widgets.command_input import CommandInput
 from tui.widgets.log_panel import LogPanel
 from tui.widgets.preview import PortraitPreview
-from tui.widgets.status_bar import WINDOW_NOTICES, NoticeBar, StatusBar
+from tui.widgets.status_bar import WINDOW_NOTICES, NoticeBar, StatusBar, degraded_notices
 
 if TYPE_CHECKING:
     from agent import Conversation
@@ -146,6 +146,8 @@ class MainScreen(Screen[None]):
         chat = self.query_one(ChatLog)
         for note in message.outcome.notes:
             chat.add_note(note)
+        if message.outcome.table:
+            chat.add_table(message.outcome.table)
         if message.outcome.error:
             self._show_error(message.name, message.outcome.error)
         if message.outcome.quit:
@@ -199,7 +201,7 @@ class MainScreen(Screen[None]):
 
     def _show_status(self, status: Status) -> None:
         self.query_one(StatusBar).status = status
-        self.query_one(NoticeBar).status = status
+        self.query_one(NoticeBar).notices = tuple(degraded_notices(status))
         for note in status.notes:
             if note not in self._notes_logged:
                 self._notes_logged.add(note)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import RichLog
 
@@ -67,11 +70,16 @@ class ChatLog(RichLog):
         border-title-color: $text-muted;
         padding: 0 1;
         scrollbar-size-vertical: 1;
+        overflow-y: auto;
     }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(wrap=True, markup=False, auto_scroll=True, id=id, max_lines=2000)
+        # min_width=1: lines wrap to the log's own width (RichLog's default of 78 columns would
+        # render wider than a side-by-side chat and crop the rest of each line).
+        super().__init__(
+            wrap=True, markup=False, auto_scroll=True, min_width=1, max_lines=2000, id=id
+        )
         self.border_title = "conversation"
 
     def add_user(self, text: str, source: str = "typed") -> None:
@@ -92,6 +100,15 @@ class ChatLog(RichLog):
     def add_note(self, text: str) -> None:
         """Console output: command results, help, state changes."""
         self.write(Text(text, style="italic"))
+
+    def add_table(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Two aligned columns (e.g. /help: usage and what it does); the right one wraps."""
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(style="italic")
+        for left, right in rows:
+            table.add_row(Text(left), Text(right))  # Text: "[auto|...]" is not markup
+        self.write(table)
 
     def add_error(self, text: str) -> None:
         """A failure, in red, so it is found again after the toast is gone."""

@@ -65,6 +65,7 @@ class LogPanel(RichLog):
         border-title-color: $text-muted;
         background: $surface;
         scrollbar-size-vertical: 1;
+        overflow-y: auto;
     }
     """
 
@@ -77,7 +78,7 @@ class LogPanel(RichLog):
     def __init__(
         self, *, logger_name: str = "avatar", level: int = logging.INFO, id: str | None = None
     ) -> None:
-        super().__init__(wrap=True, markup=False, max_lines=5000, id=id)
+        super().__init__(wrap=True, markup=False, min_width=1, max_lines=5000, id=id)
         self.border_title = "log"
         self._logger = logging.getLogger(logger_name)
         self._handler = _PanelHandler(self, level)

@@ -1,7 +1,10 @@
-"""In-terminal preview of the live portrait: truecolor half-blocks, refreshed ~12 times a second.
+"""In-terminal preview of the live portrait: truecolor half-blocks, refreshed ~10 times a second.
 
 Works anywhere the console works (SSH, no display): it polls the newest frame instead of being
-woken for every rendered frame, and converts only when a new frame or a new size arrived.
+woken for every rendered frame, and converts only when a new frame or a new size arrived. The
+picture is drawn through the line API (`render_line`) from strips made once per frame: handing
+Textual a `Text` with a thousand differently coloured cells to lay out on every repaint costs
+tens of milliseconds, which starves the event loop and makes typing lag.
 """
 
 from __future__ import annotations
@@ -10,12 +13,13 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.geometry import Size
+from textual.strip import Strip
 from textual.widget import Widget
 
 from contracts import Frame
 from renderer import halfblock
 
-PREVIEW_FPS = 12.0
+PREVIEW_FPS = 10.0
 
 
 class PortraitPreview(Widget):
@@ -51,7 +55,7 @@ class PortraitPreview(Widget):
         self._live = live
         self._fps = fps
         self._shown: tuple[int, Size] | None = None
-        self._picture: Text | None = None
+        self._strips: list[Strip] = []
         self.frame_seq: int | None = None
         """Sequence number of the frame on screen, None before the first one."""
 
@@ -68,16 +72,27 @@ class PortraitPreview(Widget):
             return False
         if size.width < 1 or size.height < 1:
             return False
-        self._picture = halfblock(frame.image, size.width, size.height)  # keeps the aspect
+        picture = halfblock(frame.image, size.width, size.height)  # keeps the aspect
+        console = self.app.console
+        self._strips = [
+            Strip(list(line.render(console)), size.width).crop(0, size.width)
+            for line in picture.split("\n", allow_blank=True)
+        ]
         self._shown = (frame.seq, size)
         self.frame_seq = frame.seq
         self.refresh()
         return True
 
+    def render_line(self, y: int) -> Strip:
+        """Row `y` of the picture; before the first frame, the placeholder's row."""
+        if not self._strips:
+            return super().render_line(y)
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.content_size.width)
+
     def render(self) -> Text:
-        """The picture, or a short line saying why there is none."""
+        """The placeholder shown until there is a picture (always, when not live)."""
         if not self._live:
             return Text("preview paused", style="dim italic")
-        if self._picture is None:
-            return Text("waiting for the first frame…", style="dim italic")
-        return self._picture
+        return Text("waiting for the first frame…", style="dim italic")

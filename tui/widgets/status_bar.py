@@ -42,16 +42,15 @@ def degraded_notices(status: Status) -> list[str]:
 
 
 def engine_text(status: Status) -> Text:
-    """`FALLBACK engine · cpu · float32 · no weights` (FALLBACK highlighted) or the real engine."""
+    """` FALLBACK  cpu · float32 · no weights` (highlighted) or `liveportrait cuda:0 · ...`."""
     info = status.engine
     weights = "real weights" if info.real_weights else "no weights"
     text = Text()
     if info.fallback:
         text.append(" FALLBACK ", style="bold black on #ff9e40")
-        text.append(" engine")
     else:
         text.append(info.name, style="bold green" if info.real_weights else "bold yellow")
-    text.append(f" · {info.device} · {info.dtype} · {weights}")
+    text.append(f" {info.device} · {info.dtype} · {weights}")
     return text
 
 
@@ -98,11 +97,12 @@ class StatusBar(Static):
     def _metrics(self, status: Status) -> Text:
         if not self.live_metrics:
             return Text.assemble("-- fps · p50 -- ms · p95 -- ms", _SEPARATOR, "queue --")
+        if status.latency_p95_ms > 0:
+            latency = f"p50 {status.latency_p50_ms:.0f} ms · p95 {status.latency_p95_ms:.0f} ms"
+        else:
+            latency = "p50 -- ms · p95 -- ms"  # no plan has reached the screen yet
         return Text.assemble(
-            f"{status.fps:4.1f} fps · p50 {status.latency_p50_ms:.0f} ms"
-            f" · p95 {status.latency_p95_ms:.0f} ms",
-            _SEPARATOR,
-            f"queue {status.queue_depth}",
+            f"{status.fps:4.1f} fps · {latency}", _SEPARATOR, f"queue {status.queue_depth}"
         )
 
 
@@ -123,13 +123,13 @@ class NoticeBar(Static):
     }
     """
 
-    status: reactive[Status | None] = reactive(None, layout=True)
+    notices: reactive[tuple[str, ...]] = reactive((), layout=True)
+    """The lines to show (`degraded_notices` of the status); setting equal lines does nothing."""
 
     def render(self) -> Text:
         """The notice lines, each prefixed with a warning sign."""
-        lines = degraded_notices(self.status) if self.status else []
-        return Text("\n").join(Text(f"⚠ {line}") for line in lines)
+        return Text("\n").join(Text(f"⚠ {line}") for line in self.notices)
 
-    def watch_status(self, status: Status | None) -> None:
+    def watch_notices(self, notices: tuple[str, ...]) -> None:
         """Hide the bar when there is nothing to warn about."""
-        self.display = bool(status and degraded_notices(status))
+        self.display = bool(notices)
