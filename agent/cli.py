@@ -18,7 +18,7 @@ import sys
 import traceback
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from agent import _commands
 from animator.engines import ENGINE_CHOICES
@@ -53,9 +53,17 @@ def _one_line(exc: BaseException) -> str:
     return f"unexpected {type(exc).__name__}: {message} (run with --log-level debug for details)"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors as one line (sub-command parsers inherit it)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print 'avatar render: <problem> (see avatar render --help)' and exit with 2."""
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, sub-commands included."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="avatar",
         description="A portrait photo you can talk to (Korean and English).",
         epilog="Without a command: the console and the window.",

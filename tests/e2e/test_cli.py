@@ -18,7 +18,7 @@ def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
     assert "Traceback" not in result.stderr
-    assert lines[0].startswith("avatar: ")
+    assert lines[0].startswith("avatar")
     return lines[0]
 
 
@@ -151,3 +151,8 @@ def one_error_line_after_notes(result: subprocess.CompletedProcess[str]) -> str:
     assert result.returncode == 2, result
     assert "Traceback" not in result.stderr
     return result.stderr.strip().splitlines()[-1]
+
+
+def test_usage_errors_are_one_line(tmp_path: Path) -> None:
+    line = one_error_line(avatar("render", "show.yaml", "--size", "big", cwd=tmp_path))
+    assert line.startswith("avatar render: ") and "--help" in line
