@@ -56,7 +56,7 @@ class LineReader:
     def _run(self) -> None:
         try:
             if self.source == "stdin":
-                self._read_fd(sys.stdin.fileno(), follow=False)
+                self._read_fd(sys.stdin.fileno())
             else:
                 self._read_path(Path(self.source).expanduser())
         except OSError as exc:
@@ -70,14 +70,14 @@ class LineReader:
         if stat.S_ISFIFO(path.stat().st_mode):
             fd = os.open(path, os.O_RDWR | os.O_NONBLOCK)  # RDWR: never EOF when writers leave
             try:
-                self._read_fd(fd, follow=False)
+                self._read_fd(fd)
             finally:
                 os.close(fd)
         else:
             self._follow_file(path, from_start=self._new_file)
 
-    def _read_fd(self, fd: int, *, follow: bool) -> None:
-        """Read `fd` until EOF (unless `follow`) or `stop`; select keeps `stop` responsive."""
+    def _read_fd(self, fd: int) -> None:
+        """Read `fd` until EOF or `stop`; select keeps `stop` responsive."""
         pending = b""
         self.ready.set()
         while not self._stop.is_set():
@@ -89,9 +89,8 @@ class LineReader:
             except BlockingIOError:
                 continue
             if not chunk:
-                if not follow:
-                    break
-                continue
+                log.info("input %s ended; no more text will come from it", self.source)
+                break
             pending = self._emit(pending + chunk)
         if pending.strip():
             self._put(pending)
