@@ -4,6 +4,7 @@ The kiosk runs as a user would start it (a subprocess with a TOML config, the fa
 a real pygame window on SDL's dummy driver). The test feeds utterances through a FIFO at uneven
 intervals, kills the window process half-way, and at the end checks that memory did not grow,
 that every utterance reached the transcript with a plan, and that SIGTERM ends it cleanly.
+A short companion test feeds the default input, stdin.
 """
 
 from __future__ import annotations
@@ -128,3 +129,40 @@ def test_kiosk_soak(tmp_path: Path) -> None:
     assert records[-1] == {**records[-1], "kind": "session", "event": "stopped"}
     kiosk_log = (data / "logs" / "kiosk.log").read_text(encoding="utf-8")
     assert "reopening" in kiosk_log
+
+
+def test_kiosk_reads_stdin_and_stops_on_sigterm(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'engine = "fallback"\ndata_dir = "{data}"\n[window]\nsize = [96, 96]\n'
+        "[kiosk]\nattract = false\n",
+        encoding="utf-8",
+    )
+    kiosk = subprocess.Popen(
+        [*AVATAR, "kiosk", "--config", str(config)], cwd=tmp_path, env=avatar_env(),
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        assert kiosk.stdin is not None
+        kiosk.stdin.write("웃어줘\nlook left\n".encode())
+        kiosk.stdin.close()  # end of input does not end the kiosk
+
+        def said() -> list[str]:
+            found = list((data / "transcripts").glob("*.jsonl"))
+            if not found:
+                return []
+            lines = found[0].read_text(encoding="utf-8").splitlines()
+            return [r["text"] for r in map(json.loads, lines) if r["kind"] == "utterance"]
+
+        wait_for(lambda: said() == ["웃어줘", "look left"], 60.0, "both lines in the transcript")
+        assert kiosk.poll() is None
+        kiosk.send_signal(signal.SIGTERM)
+        assert kiosk.wait(30) == 0
+    finally:
+        if kiosk.poll() is None:
+            kiosk.kill()
+    assert kiosk.stderr is not None
+    announced = kiosk.stderr.read().decode()
+    assert "kiosk running with the FALLBACK engine" in announced
+    assert "exit with ctrl+shift+q, SIGTERM or SIGINT" in announced
