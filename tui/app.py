@@ -75,6 +75,6 @@ def run_console(settings: Settings) -> int:
     try:
         app = ConsoleApp(conversation)
         app.run()
+        return app.return_code or 0
     finally:
         conversation.stop()
-    return app.return_code or 0

@@ -27,7 +27,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
         engine="fallback",
         data_dir=tmp_path / "data",
         models_dir=models,
-        target_fps=10,
+        target_fps=5,
         window={"enabled": False},
     )
 

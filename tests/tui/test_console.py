@@ -10,7 +10,17 @@ import pytest
 from PIL import Image
 
 from agent import Conversation, Settings
-from agent.events import PlanStarted, PortraitChanged, ReplyReady, WindowStateChanged
+from agent.events import (
+    ExitRequested,
+    FrameRendered,
+    PlanStarted,
+    PortraitChanged,
+    ReplyReady,
+    WindowKeyPressed,
+    WindowStateChanged,
+)
+from animator.fallback import FallbackEngine
+from animator.portrait import load_portrait
 from contracts import Frame
 from tests.tui._helpers import (
     PORTRAIT,
@@ -23,6 +33,7 @@ from tests.tui._helpers import (
     wait_until,
 )
 from tui import ConsoleApp
+from tui.messages import forward_event
 from tui.quick_keys import QUICK_KEYS
 from tui.widgets import CommandInput, LogPanel, NoticeBar, PortraitPreview, StatusBar
 
@@ -30,6 +41,8 @@ pytestmark = pytest.mark.asyncio
 
 FACE = (slice(66, 162), slice(177, 273))
 """Rows and columns of the face in assets/portrait.png."""
+MOUTH = (slice(115, 152), slice(190, 261))
+"""Rows and columns around the mouth, where the fallback engine draws a smile."""
 
 
 def face_pixels_of(frame: Frame) -> np.ndarray:
@@ -58,6 +71,14 @@ async def test_utterance_shows_chips_and_changes_the_rendered_face(
     assert after.plan_id != before.plan_id
     change = np.abs(face_pixels_of(after) - face_pixels_of(before)).mean()
     assert change > 1.0, f"the face barely changed (mean abs difference {change:.2f})"
+    # Idle life (sway, breathing) moves the face as well, so also check that the smile itself is
+    # in the pixels: the same pose rendered without the smile differs around the mouth.
+    engine = FallbackEngine()
+    (unsmiling,) = engine.render(
+        engine.prepare(load_portrait(PORTRAIT)), [after.pose.model_copy(update={"smile": 0.0})]
+    )
+    mouth = np.abs(after.image[MOUTH].astype(np.float64) - unsmiling[MOUTH]).mean()
+    assert mouth > 3.0, f"the smile barely shows (mean abs difference {mouth:.2f})"
 
 
 async def test_chat_utterance_shows_the_reply(
@@ -88,6 +109,28 @@ async def test_quick_keys_play_their_expressions(
                              f"the {quick.intent} chip")
         footer_keys = {active.binding.id for active in app.screen.active_bindings.values()}
     assert {quick.binding_id for quick in QUICK_KEYS} <= footer_keys
+
+
+async def test_quick_keys_follow_the_keymap(
+    conversation: Conversation, recorder: EventRecorder
+) -> None:
+    app = ConsoleApp(conversation, keymap={"quick.smile": "ctrl+s"})
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await pilot.press("ctrl+s", "f1", "f2")  # f1 no longer plays anything; f2 still laughs
+        await wait_until(pilot, lambda: len(recorder.of_type(PlanStarted)) >= 2, "two plans")
+    assert [e.plan.intents for e in recorder.of_type(PlanStarted)] == [["smile"], ["laugh"]]
+
+
+async def test_window_keys_and_exit_requests_reach_the_console(
+    app: ConsoleApp, recorder: EventRecorder
+) -> None:
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        forward_event(app.screen, WindowKeyPressed(key="f2"))
+        await wait_until(pilot, lambda: recorder.of_type(PlanStarted), "f2 in the window")
+        forward_event(app.screen, ExitRequested(source="signal", detail="SIGTERM"))
+        await wait_until(pilot, lambda: app.return_value is not None, "the app to exit")
+    assert recorder.of_type(PlanStarted)[0].plan.intents == ["laugh"]
+    assert app.return_code == 0
 
 
 async def test_history_restores_previous_inputs(app: ConsoleApp) -> None:
@@ -174,8 +217,9 @@ async def test_record_start_stop_writes_an_mp4(
         await enter_and_wait(pilot, "/record start", "recording to ")
         await wait_until(pilot, lambda: "● REC" in str(app.screen.query_one(StatusBar).render()),
                          "the REC mark")
-        seen = len(recorder.events)
-        await wait_until(pilot, lambda: len(recorder.events) > seen + 10, "frames recorded")
+        seen = len(recorder.of_type(FrameRendered))
+        await wait_until(pilot, lambda: len(recorder.of_type(FrameRendered)) >= seen + 5,
+                         "frames recorded")
         text = await enter_and_wait(pilot, "/record stop", "recording saved: ")
     (saved,) = recordings(settings)
     assert squash(f"recording saved: {saved}") in squash(text)

@@ -127,6 +127,8 @@ class MainScreen(Screen[None]):
             chat.add_error(str(exc))
             self.notify(str(exc), title="command", severity="warning")
             return
+        # Not exclusive: a thread cannot be interrupted mid-call, and every command's outcome
+        # (a saved recording, a failed engine switch) must be shown, so each one runs to the end.
         self.run_worker(
             partial(self._run_command, parsed), thread=True, group="command",
             name=f"/{parsed.command.name}",
@@ -189,7 +191,7 @@ class MainScreen(Screen[None]):
         self._show_error(message.event.source, message.event.message)
 
     def on_window_key_pressed(self, message: messages.WindowKeyPressed) -> None:
-        """Quick keys work in the pygame window too."""
+        """Quick keys work in the pygame window too (with their default keys, F1..F8)."""
         quick = next((q for q in QUICK_KEYS if q.key == message.event.key), None)
         if quick is not None:
             self.conversation.play(quick.plan())
