@@ -76,6 +76,7 @@ class Conversation:
         self._bus = EventBus()
         self._errors = ErrorReporter(self._bus)
         self._lock = threading.RLock()
+        self._turn = threading.RLock()  # one utterance at a time: its records stay together
         self._window = WindowSupervisor(
             settings.window, settings.target_fps, self._bus,
             supervised=supervised, kiosk=settings.kiosk,
@@ -152,16 +153,17 @@ class Conversation:
             return None
         interpreter = self._require(self._interpreter)
         utterance = Utterance(text=text, source=source)
-        self._history.append(text)
-        self._receive(utterance)
-        started = time.perf_counter()
-        try:
-            plan = interpreter.interpret(text)
-        except Exception as exc:
-            log.debug("interpreter failed", exc_info=True)
-            self._errors.report("interpreter", f"could not understand {text!r}: {exc}")
-            return None
-        self._start(plan, utterance, (time.perf_counter() - started) * 1000.0)
+        with self._turn:
+            self._history.append(text)
+            self._receive(utterance)
+            started = time.perf_counter()
+            try:
+                plan = interpreter.interpret(text)
+            except Exception as exc:
+                log.debug("interpreter failed", exc_info=True)
+                self._errors.report("interpreter", f"could not understand {text!r}: {exc}")
+                return None
+            self._start(plan, utterance, (time.perf_counter() - started) * 1000.0)
         return plan
 
     def play(self, plan: Plan, utterance: Utterance | None = None) -> int:
@@ -169,9 +171,10 @@ class Conversation:
 
         `utterance`, when given (a script line), is published and transcribed like a submit.
         """
-        if utterance is not None:
-            self._receive(utterance)
-        return self._start(plan, utterance, 0.0)
+        with self._turn:
+            if utterance is not None:
+                self._receive(utterance)
+            return self._start(plan, utterance, 0.0)
 
     def _receive(self, utterance: Utterance) -> None:
         self._require(self._transcript).utterance(utterance)
