@@ -278,3 +278,26 @@ def test_supervised_conversation_replaces_a_failing_engine(tmp_path: Path) -> No
     assert engine.failed_calls >= 5
     assert conv.status().engine.fallback
     assert [e.source for e in log.of(ErrorOccurred)] == ["engine"]
+
+
+def test_utterances_from_two_threads_keep_their_records_together(tmp_path: Path) -> None:
+    conv = Conversation(make_settings(tmp_path))
+    conv.start()
+    texts = {"a": [f"웃어줘 {i}" for i in range(30)], "b": [f"wink at me {i}" for i in range(30)]}
+    try:
+        threads = [
+            threading.Thread(target=lambda batch=batch: [conv.submit(t) for t in batch])
+            for batch in texts.values()
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        conv.stop()
+    records = [json.loads(line) for line in conv.transcript_path.read_text().splitlines()]
+    body = records[1:-1]
+    assert [r["kind"] for r in body] == ["utterance", "plan"] * 60
+    for said, planned in zip(body[::2], body[1::2], strict=True):
+        assert planned["plan"]["text"] == said["text"]
+    assert sorted(conv.history) == sorted(texts["a"] + texts["b"])
