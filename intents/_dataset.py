@@ -1,0 +1,64 @@
+"""Reading the JSONL corpus (`intents/data/*.jsonl`) that training and evaluation share."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+TRAIN_PATH = DATA_DIR / "train.jsonl"
+HELDOUT_PATH = DATA_DIR / "heldout.jsonl"
+
+StepTuple = tuple[str, float, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One corpus line.
+
+    Attributes:
+        text: the utterance.
+        steps: gold (intent, intensity, repeat) per step, in play order.
+        labels: classifier label per segment (the negated intent for a negation).
+        lang: "ko", "en" or "mix".
+        family: phrase family id ("smile/ko/미소짓", "seq/en/nod+wink", "chat/ko/3", …).
+    """
+
+    text: str
+    steps: tuple[StepTuple, ...]
+    labels: tuple[str, ...]
+    lang: str
+    family: str
+
+    @property
+    def kind(self) -> str:
+        """The family's first part: an intent name, or "seq", "neg", "chat", "hand", …"""
+        return self.family.split("/", 1)[0]
+
+
+def load_examples(path: Path) -> list[Example]:
+    """All examples of a JSONL file.
+
+    Raises:
+        FileNotFoundError: the file is missing (regenerate with `python -m intents.corpus`).
+        ValueError: a line is not a valid example; the message names the file and line.
+    """
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing; regenerate it with `python -m intents.corpus`")
+    examples = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                steps = tuple(
+                    (step["intent"], float(step["intensity"]), int(step["repeat"]))
+                    for step in record["steps"]
+                )
+                examples.append(Example(record["text"], steps, tuple(record["labels"]),
+                                        record["lang"], record["family"]))
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+                raise ValueError(f"{path}:{number}: not a corpus example ({error})") from error
+    return examples

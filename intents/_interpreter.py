@@ -1,0 +1,208 @@
+"""Text → `Plan`: the `Interpreter` interface and the embedded classifier behind it.
+
+The classifier interpreter runs, per utterance: normalise → split into clauses and segments →
+classify each segment → apply negation, clause mood and low-confidence fallback → read modifiers
+→ build the plan. Every input gives a valid plan; nothing raises on odd text.
+
+Documented edge cases:
+- empty or whitespace-only text (also text that is only noise, like "ㅋㅋㅋ" or emoji) → a `chat`
+  plan with confidence 0.0 and no reply: there is nothing to answer;
+- text whose letters are less than 80 % Hangul or ASCII (binary garbage, other scripts) → a
+  `chat` plan with confidence 0.0 and a reply;
+- text longer than `MAX_INPUT_CHARS` after normalisation → a `chat` plan with confidence 0.0 and a
+  reply asking for something shorter; a command is never hidden in a wall of text;
+- more than `MAX_STEPS` steps → the first `MAX_STEPS` are kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from contracts.plan import DEFAULT_INTENSITY, Plan, Step
+from intents._model import LinearModel
+from intents._modifiers import intensity_of, repeat_of
+from intents._normalize import normalize, readable_share
+from intents._segment import Segment, segment
+from intents._spelling import SpellingCorrector
+from intents.replies import reply_for, talk_line
+
+logger = logging.getLogger("avatar.intents")
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "model.npz"
+MIN_CONFIDENCE = 0.4
+RULE_CONFIDENCE = 0.9
+MIN_READABLE = 0.8
+MAX_INPUT_CHARS = 300
+MAX_STEPS = 20
+_NO_MODIFIERS = frozenset({"neutral", "chat", "talk"})
+_LATIN_WORD = re.compile(r"[a-z]+")
+
+
+class Interpreter(ABC):
+    """Turns one utterance into a validated `Plan`."""
+
+    @abstractmethod
+    def interpret(self, text: str) -> Plan:
+        """The plan for one utterance; never raises for any string."""
+
+    def interpret_many(self, texts: Iterable[str]) -> list[Plan]:
+        """Plans for several utterances, in order."""
+        return [self.interpret(text) for text in texts]
+
+
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    segment: Segment
+    intent: str
+    confidence: float
+    chat_probability: float
+
+    @property
+    def is_command(self) -> bool:
+        return self.intent != "chat"
+
+
+class ClassifierInterpreter(Interpreter):
+    """The offline interpreter: an embedded n-gram softmax classifier plus a few rules.
+
+    Args:
+        model: the trained classifier.
+        min_confidence: segments scored below this are `chat`, never a guessed expression.
+    """
+
+    def __init__(self, model: LinearModel, min_confidence: float = MIN_CONFIDENCE) -> None:
+        self.model = model
+        self.min_confidence = min_confidence
+        self._chat = model.labels.index("chat")
+        strength = np.abs(model.weights).max(axis=1)
+        self._speller = SpellingCorrector(
+            {name[2:]: float(strength[row]) for name, row in model.vocab.items()
+             if name.startswith("w:")}
+        )
+
+    @classmethod
+    def from_file(cls, path: Path = MODEL_PATH) -> ClassifierInterpreter:
+        """Load the model file (see `LinearModel.load` for the errors it raises)."""
+        return cls(LinearModel.load(path))
+
+    def classify(self, text: str) -> tuple[str, float, float]:
+        """(best intent, its probability, probability of chat) for one normalised segment.
+
+        A segment that scores as chat or below `min_confidence` is scored again with English
+        typos corrected ("blnik" → "blink"); the correction is kept only if it gives a confident
+        expression.
+        """
+        scored = self._score(text)
+        if scored[0] != "chat" and scored[1] >= self.min_confidence:
+            return scored
+        corrected = _LATIN_WORD.sub(lambda word: self._speller.correct_word(word.group()), text)
+        if corrected != text:
+            retry = self._score(corrected)
+            if retry[0] != "chat" and retry[1] >= self.min_confidence:
+                return retry
+        return scored
+
+    def _score(self, text: str) -> tuple[str, float, float]:
+        probabilities = self.model.probabilities(text)
+        best = int(probabilities.argmax())
+        return self.model.labels[best], float(probabilities[best]), float(probabilities[self._chat])
+
+    def interpret(self, text: str) -> Plan:
+        if not isinstance(text, str):
+            raise TypeError(f"interpret() needs a str, got {type(text).__name__}")
+        normal = normalize(text)
+        if not normal:
+            return Plan(text=text, steps=[Step(intent="chat")], confidence=0.0)
+        if readable_share(normal) < MIN_READABLE:
+            return _chat_plan(text, 0.0)
+        if len(normal) > MAX_INPUT_CHARS:
+            return _chat_plan(text, 0.0)
+        decisions = _apply_clause_mood([self._decide(part) for part in segment(normal)])
+        commands = _drop_cancelled(decisions)
+        if not commands:
+            chat = [decision.chat_probability for decision in decisions] or [0.0]
+            return _chat_plan(text, sum(chat) / len(chat))
+        return self._command_plan(text, commands[:MAX_STEPS])
+
+    def _decide(self, part: Segment) -> _Decision:
+        """The intent of one segment, with negation and the low-confidence fallback applied."""
+        if part.negated and part.trivial:
+            return _Decision(part, "neutral", RULE_CONFIDENCE, 0.0)
+        intent, confidence, chat = self.classify(part.text)
+        if intent != "chat" and confidence < self.min_confidence:
+            return _Decision(part, "chat", 1.0 - confidence, chat)
+        if part.negated and intent != "chat":
+            return _Decision(part, "neutral", confidence, chat)
+        return _Decision(part, intent, confidence, chat)
+
+    def _command_plan(self, text: str, commands: list[_Decision]) -> Plan:
+        steps = [_step(decision, text) for decision in commands]
+        reply = next((step.text for step in steps if step.intent == "talk"), None)
+        confidence = min(decision.confidence for decision in commands)
+        return Plan(text=text, steps=steps, reply=reply, confidence=confidence)
+
+
+def _step(decision: _Decision, text: str) -> Step:
+    if decision.intent == "talk":
+        return Step(intent="talk", text=talk_line(text))
+    if decision.intent in _NO_MODIFIERS:
+        return Step(intent=decision.intent)  # type: ignore[arg-type]
+    raw = decision.segment.raw
+    return Step(intent=decision.intent, intensity=intensity_of(raw), repeat=repeat_of(raw))  # type: ignore[arg-type]
+
+
+def _chat_plan(text: str, confidence: float) -> Plan:
+    reply = reply_for(text)
+    return Plan(
+        text=text,
+        steps=[Step(intent="chat", intensity=DEFAULT_INTENSITY, text=reply)],
+        reply=reply,
+        confidence=min(max(confidence, 0.0), 1.0),
+    )
+
+
+def _apply_clause_mood(decisions: list[_Decision]) -> list[_Decision]:
+    """A clause whose governing segment is chat is chat as a whole ("웃고 떠들고 놀았어")."""
+    chat_clauses = {
+        decision.segment.clause
+        for decision in decisions
+        if decision.segment.governs and not decision.is_command
+    }
+    return [
+        _Decision(d.segment, "chat", d.chat_probability, d.chat_probability)
+        if d.segment.clause in chat_clauses and d.is_command
+        else d
+        for d in decisions
+    ]
+
+
+def _drop_cancelled(decisions: list[_Decision]) -> list[_Decision]:
+    """The commands that actually play.
+
+    A `neutral` is dropped when another command follows it in the same clause ("웃지 말고 윙크해",
+    "stop smiling and nod": the new step replaces the old one anyway) or when a later segment says
+    "instead"; repeated neutrals collapse into one.
+    """
+    commands = [decision for decision in decisions if decision.is_command]
+    kept: list[_Decision] = []
+    for index, decision in enumerate(commands):
+        later = commands[index + 1 :]
+        if decision.intent == "neutral":
+            same_clause = any(
+                other.segment.clause == decision.segment.clause and other.intent != "neutral"
+                for other in later
+            )
+            instead = decision.segment.instead or any(other.segment.instead for other in later)
+            if same_clause or (instead and decision.segment.negated and later):
+                continue
+            if kept and kept[-1].intent == "neutral":
+                continue
+        kept.append(decision)
+    return kept

@@ -1,0 +1,104 @@
+"""Input clean-up before segmentation and classification.
+
+Chat input is messy: full-width letters, decomposed or loose jamo from typing slips, laughter and
+crying runs (ㅋㅋ, ㅎㅎ, ㅠㅠ), emoji, elongations ("웃어어어어", "smiiiile"), repeated punctuation.
+`normalize` maps all of that onto one canonical lowercase form so that the classifier sees the
+words, not the noise. It never raises: any string in gives a (possibly empty) string out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from intents._hangul import (
+    CONJOINING_TO_COMPAT,
+    compose,
+    is_consonant,
+    is_jamo,
+    is_syllable,
+    to_jamo,
+)
+
+# Punctuation that carries structure (clause breaks, questions, quotes); everything else that is
+# not a letter, digit or space becomes a space.
+KEPT_PUNCTUATION = frozenset(",.!?;:'\"")
+_CHAR_MAP = str.maketrans({"‘": "'", "’": "'", "`": "'", "“": '"', "”": '"', "×": "x", "…": "."})
+_LAUGH_RUN = re.compile(r"[ㅋㅎㅠㅜㄷㄱㅡ]{2,}")
+# A single laughing/crying letter is noise unless a vowel follows it (then it may be a typing
+# slip that composes, "ㅎㅐ" → "해"); ㅠ/ㅜ after a consonant letter are such slips too.
+_LONE_NOISE_JAMO = re.compile(r"[ㅋㅎ](?![ㅏ-ㅣ])|(?<![ㄱ-ㅎ])[ㅠㅜ]")
+_REPEATED_CHAR = re.compile(r"(.)\1{2,}")
+_REPEATED_PUNCT = re.compile(r"([,.!?;:'\"])[,.!?;:'\"\s]*\1+")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:])")
+_SPACES = re.compile(r"\s+")
+_HANGUL_RUN = re.compile(r"[가-힣ㄱ-ㅣ]+")
+_READABLE = re.compile(r"[a-z0-9가-힣ㄱ-ㅣ]")
+
+
+def normalize(text: str) -> str:
+    """Canonical form of one utterance: NFKC, lowercase, noise stripped, jamo composed.
+
+    Args:
+        text: raw user input, any Unicode (control characters and binary garbage included).
+
+    Returns:
+        The cleaned text with single spaces; empty when nothing meaningful is left.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    text = "".join(_clean_char(char) for char in text).lower()
+    text = _SPACES.sub(" ", text)
+    text = _LAUGH_RUN.sub(" ", text)
+    text = _LONE_NOISE_JAMO.sub(" ", text)
+    text = _HANGUL_RUN.sub(lambda match: _repair_hangul(match.group()), text)
+    text = _REPEATED_CHAR.sub(r"\1\1", text)
+    text = _REPEATED_PUNCT.sub(r"\1", text)
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    text = _SPACES.sub(" ", text).strip(" ,.;:'\"")
+    return "" if all(char in KEPT_PUNCTUATION for char in text) else text
+
+
+def readable_share(text: str) -> float:
+    """Share of the letters and digits that are Hangul, ASCII letters or digits (0 if none).
+
+    The classifier knows Korean and English; text whose letters are mostly something else
+    (binary garbage decoded as Latin-1, other scripts) is not worth a guess.
+    """
+    chars = [char for char in text if char.isalnum()]
+    if not chars:
+        return 0.0
+    return sum(1 for char in chars if _READABLE.match(char)) / len(chars)
+
+
+def _clean_char(char: str) -> str:
+    """Keep letters, digits and structural punctuation; map everything else to a space."""
+    compat = CONJOINING_TO_COMPAT.get(ord(char))
+    if compat is not None:
+        return compat
+    if char in KEPT_PUNCTUATION:
+        return char
+    category = unicodedata.category(char)
+    if category[0] in "LN":
+        return char
+    return " "
+
+
+def _repair_hangul(run: str) -> str:
+    """Compose loose jamo inside a Hangul word and drop consonants stranded between syllables.
+
+    A run of jamo alone ("ㅇㅇ", "ㄱㄱ") is chat shorthand and is left as it is.
+    """
+    if not any(is_jamo(char) for char in run) or not any(is_syllable(c) for c in run):
+        return run
+    composed = compose(to_jamo(run))
+    return "".join(
+        char
+        for index, char in enumerate(composed)
+        if not (is_consonant(char) and _next_to_syllable(composed, index))
+    )
+
+
+def _next_to_syllable(text: str, index: int) -> bool:
+    before = index > 0 and is_syllable(text[index - 1])
+    after = index + 1 < len(text) and is_syllable(text[index + 1])
+    return before or after

@@ -1,0 +1,231 @@
+"""Split a normalised utterance into clauses and steps, and find negations.
+
+Two levels, because Korean and English put the mood of a sentence in different places:
+
+- *Clauses* are independent sentences: split at punctuation and at free-standing connectors
+  ("그리고", "그 다음에", "then", "after that"). Each clause stands on its own.
+- *Segments* are the steps inside one clause, split at verb connectives ("-다가", "-고 (나서)",
+  "-은 다음에", "-면서", "and", "after"). Inside a clause one segment *governs* the mood: the
+  last one in Korean ("웃고 떠들고 놀았어" is a statement, not a command), the first one in
+  English ("I like to smile and laugh"). If the governing segment is chat, the whole clause is.
+
+A negated segment ("웃지 마", "stop smiling") carries the text *without* the negation, so the
+classifier can say what is being negated; the interpreter turns it into `neutral`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from intents._hangul import has_hangul
+
+_CLAUSE_BREAK = re.compile(
+    r"(?<=\?)|[,.!;:]+|"
+    r"(?:^|\s)(?:그리고\s*나서|그러고\s*나서|그리고\s*난\s*(?:다음|후|뒤)에?|그리고|그\s*다음에?|"
+    r"그\s*다음엔|그다음에?|그다음엔|그\s*후에?|그\s*뒤에?|그런\s*(?:다음|후|뒤)에?|그러고는|"
+    r"이어서|and\s+then|and\s+after\s+that|after\s+that|afterwards|then)(?=\s|$|[,.!?;:])"
+)
+_KO_AFTER_WORDS = frozenset({
+    "다음에", "다음엔", "다음", "후에", "후", "뒤에", "뒤", "나서", "나면",
+})
+_KO_AFTER_SUFFIX = re.compile(r"(?:다음에|다음엔|후에|뒤에|고나서)$")
+_KO_GO_BLOCKERS = ("싶", "있", "계", "나니", "보니", "말았")
+_KO_GO_NOT_CONNECTIVE = re.compile(
+    r"(?:최고|광고|창고|냉장고|사고|라고|다고|냐고|자고|려고|그리고)$"
+)
+_DIRECTIONS = frozenset({"up", "down", "left", "right", "back", "forth"})
+_EN_SPLIT = re.compile(r"^(?:and|while|before|followed\s+by|&)$")
+
+# "나 보고 웃어", "look at me and smile": looking at the viewer frames the command, it is no step;
+# nor are English lead-ins ("do me a favor and smile", "go ahead and wink").
+_FRAMING = re.compile(
+    r"^(?:\S+\s+)?(?:나|날|나를|저|절|저를|여기|이쪽|카메라|화면)\s*(?:를|을|좀)?\s*"
+    r"(?:보|쳐다보|바라보)$|"
+    r"^(?:look|looking)\s+(?:at\s+)?(?:me|here|the camera)$|"
+    r"^(?:(?:please|hey|ok|okay|so|now|just|alright|oh|well)\s+)*(?:do me a favou?r|go ahead|"
+    r"try|be a dear|come on|c'mon|cmon|hurry(?: up)?|quick|now|please|hey)$"
+)
+_KO_NEGATION = re.compile(r"([가-힣])지\s*(?:좀\s*)?(?:마|말|맙)\S*")
+_KO_STOP_WORD = re.compile(
+    r"(?:^|\s)(?:그만(?!큼)\S*|멈춰\S*|멈추\S*|스톱|중지\S*|중단\S*|금지\S*|정지\S*)"
+)
+_EN_POSITIVE_FRAME = re.compile(r"\bwhy\s+(?:don't|dont|do\s+not|not)\s+(?:you|u)\b")
+_EN_NEGATION = re.compile(
+    r"\b(?:don't|dont|do\s+not|do\s+n't|never|quit|cease|stop|enough(?:\s+with)?|no\s+more|"
+    r"instead\s+of|no(?=\s+\w+ing\b))\b"
+    r"(?!\s+(?:you|u|i|we|they|worry|know|think|forget|get|understand|mind|care)\b)"
+)
+_EN_INSTEAD = re.compile(r"\binstead(?:\s+of)?\b")
+_FILLERS = frozenset({
+    "해", "해줘", "해요", "하세요", "해라", "해봐", "하자", "좀", "이제", "거", "것", "그거",
+    "이거",
+    "제발", "다", "그냥", "야", "자", "당장", "지금", "음", "아", "오", "오오", "그럼", "헤이",
+    "저기",
+    "빨리", "얼른", "어서", "it", "that", "this", "now", "please", "pls", "plz", "doing", "the",
+    "thing", "all", "already", "that's", "thats", "can", "could", "would", "will", "you", "u",
+    "just", "ok", "okay", "hey", "away", "everything", "quick", "alright", "c'mon", "cmon",
+    "come", "on", "try", "go", "ahead", "so", "yo", "well", "oh", "haha", "hahaha", "lol", "lmao",
+    "hmm", "um", "uh", "for", "me", "again",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One candidate step.
+
+    Attributes:
+        text: what the classifier reads (connective and negation words removed).
+        raw: the segment as written (normalised), where modifiers are read.
+        clause: index of the clause it belongs to.
+        governs: whether this segment sets the mood of its clause.
+        negated: the segment asks to stop or not do something.
+        instead: the segment says "instead" ("웃지 말고 …", "… 대신", "wink instead"): a
+            negation next to it is replaced by the other step, not played as `neutral`.
+    """
+
+    text: str
+    raw: str
+    clause: int
+    governs: bool
+    negated: bool = False
+    instead: bool = False
+
+    @property
+    def trivial(self) -> bool:
+        """True when nothing but filler words is left ("그만해" → "해", "stop it" → "it")."""
+        return all(word in _FILLERS for word in self.text.split())
+
+
+def split_clauses(text: str) -> list[str]:
+    """Independent sentences of a normalised utterance, in order; empty pieces dropped."""
+    pieces = _CLAUSE_BREAK.split(text)
+    return [piece.strip() for piece in pieces if piece and piece.strip()]
+
+
+def segment(text: str) -> list[Segment]:
+    """All candidate steps of a normalised utterance, in play order.
+
+    Framing parts ("나 보고", "do me a favor") and filler-only parts ("please", "ㅎㅎ") are no
+    steps; a part that only says "instead" marks the step before it.
+    """
+    segments: list[Segment] = []
+    for index, clause in enumerate(split_clauses(text)):
+        parts, governor = _split_clause(clause)
+        framing = [position for position, part in enumerate(parts) if _FRAMING.match(part)]
+        if len(parts) > 1 and len(framing) < len(parts):
+            governor = _reindex(governor, framing, len(parts))
+            parts = [part for position, part in enumerate(parts) if position not in framing]
+        for position, part in enumerate(parts):
+            piece = _make_segment(part, index, position == governor)
+            if piece.negated or not piece.trivial:
+                segments.append(piece)
+            elif piece.instead and segments:
+                segments[-1] = replace(segments[-1], instead=True)
+    return segments
+
+
+def _reindex(governor: int, removed: list[int], count: int) -> int:
+    """The governor's index once `removed` parts are gone (the nearest survivor if it was one)."""
+    survivors = [position for position in range(count) if position not in removed]
+    nearest = min(survivors, key=lambda position: (abs(position - governor), -position))
+    return survivors.index(nearest)
+
+
+def _split_clause(clause: str) -> tuple[list[str], int]:
+    """Split one clause at verb connectives; "before/-기 전에" swaps the order of its halves.
+
+    Returns the parts in play order and the index of the governing part.
+    """
+    words = clause.split()
+    parts: list[list[str]] = [[]]
+    reverse_at: list[int] = []
+    index = 0
+    while index < len(words):
+        if _is_direction_pair(words, index):
+            parts[-1].append(words[index])
+            index += 1
+            continue
+        kept, skip, split, reverse = _connective(words[index], words[index + 1 : index + 3])
+        if kept:
+            parts[-1].append(kept)
+        if split and parts[-1]:
+            if reverse:
+                reverse_at.append(len(parts) - 1)
+            parts.append([])
+        index += 1 + skip
+    texts = [" ".join(part) for part in parts if part]
+    governor = len(texts) - 1 if texts and has_hangul(texts[-1]) else 0
+    for position in reversed(reverse_at):
+        if position + 1 < len(texts):
+            texts[position], texts[position + 1] = texts[position + 1], texts[position]
+            if governor in (position, position + 1):
+                governor = 2 * position + 1 - governor
+    return texts, governor
+
+
+def _connective(word: str, following: list[str]) -> tuple[str, int, bool, bool]:
+    """How one word ends a step: (text kept, words to skip, split after?, reverse order?)."""
+    first = following[0] if following else ""
+    if _EN_SPLIT.match(word):
+        return "", 0, True, False
+    if word == "after":
+        return "", 0, True, True
+    if first == "전에" and word.endswith("기") and len(word) > 1:
+        return word[:-1], 1, True, True
+    if word.endswith("기전에") and len(word) > 3:
+        return word[:-3], 0, True, True
+    if has_hangul(word) and first == "난" and following[1:2] and following[1] in _KO_AFTER_WORDS:
+        return _strip_go(word), 2, True, False
+    if has_hangul(word) and first in _KO_AFTER_WORDS:
+        return _strip_go(word), 1, True, False
+    if _KO_AFTER_SUFFIX.search(word) and len(word) > 3:
+        return _strip_go(_KO_AFTER_SUFFIX.sub("", word)), 0, True, False
+    if word.endswith("다가") and len(word) > 2:
+        return word[:-2], 0, True, False
+    if word == "다가":
+        return "", 0, True, False
+    if word.endswith("면서") and len(word) > 2:
+        return word[:-2].removesuffix("으"), 0, True, False
+    if _is_go_connective(word, first):
+        return word[:-1], 0, True, False
+    return word, 0, False, False
+
+
+def _is_direction_pair(words: list[str], index: int) -> bool:
+    """"up and down", "left and right", "side to side": one motion, not two steps."""
+    if words[index] != "and" or index == 0 or index + 1 >= len(words):
+        return False
+    after = words[index + 1].strip(",.!?;:")
+    return words[index - 1] in _DIRECTIONS and after in _DIRECTIONS
+
+
+def _strip_go(word: str) -> str:
+    return word[:-1] if word.endswith("고") and len(word) > 1 else word
+
+
+def _is_go_connective(word: str, following: str) -> bool:
+    """"웃고 윙크해" splits at "-고"; "웃고 싶어", "최고", "좋다고" do not."""
+    if not word.endswith("고") or len(word) < 2 or not following:
+        return False
+    if _KO_GO_NOT_CONNECTIVE.search(word):
+        return False
+    return not following.startswith(_KO_GO_BLOCKERS)
+
+
+def _make_segment(part: str, clause: int, governs: bool) -> Segment:
+    """Read negation off one segment and keep the rest for the classifier."""
+    text = _EN_POSITIVE_FRAME.sub(" ", part)
+    instead = bool(_EN_INSTEAD.search(part)) or "대신" in part
+    negated = False
+    for pattern, replacement in ((_KO_NEGATION, r"\1"), (_KO_STOP_WORD, " "), (_EN_NEGATION, " ")):
+        stripped = pattern.sub(replacement, text)
+        if stripped != text:
+            negated, text = True, stripped
+    text = _EN_INSTEAD.sub(" ", text).replace("대신", " ")
+    words = part.split()
+    if words[-1] == "말" or words[-1].endswith("지말"):
+        negated, instead = True, True
+        text = text.removesuffix("말").removesuffix(" ")
+    text = " ".join(text.split())
+    return Segment(text, part, clause, governs, negated, instead)

@@ -1,0 +1,87 @@
+"""`avatar plan`: print the plan for each utterance, as JSON lines or a readable summary.
+
+    avatar plan "웃어줘" "wink twice" --json
+    printf '웃어줘\nblink twice\n' | avatar plan --json     # batch: one JSON line per input line
+
+`agent/cli.py` calls `register` to add the sub-command to the `avatar` console script;
+`python -m intents.cli plan …` runs it on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+
+from contracts.plan import Plan
+from intents import load_interpreter
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `plan` sub-command; it calls `run` with the parsed arguments."""
+    parser = subparsers.add_parser(
+        "plan",
+        help="turn utterances into expression plans",
+        description="Interpret Korean/English utterances offline and print their plans. "
+        "With no TEXT, read utterances from stdin, one per line.",
+    )
+    parser.add_argument("texts", nargs="*", metavar="TEXT", help="utterances to interpret")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object per utterance (EXPRESSIONS.md format)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Interpret every utterance and print one line each; 2 if the model cannot be loaded."""
+    try:
+        interpreter = load_interpreter()
+    except (FileNotFoundError, ValueError) as error:
+        print(f"avatar plan: {error}", file=sys.stderr)
+        return 2
+    _use_utf8()
+    try:
+        for text in args.texts or _stdin_lines():
+            plan = interpreter.interpret(text)
+            line = json.dumps(plan.to_output(), ensure_ascii=False) if args.json else summary(plan)
+            print(line, flush=True)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        sys.stderr.close()
+    return 0
+
+
+def summary(plan: Plan) -> str:
+    """One readable line: `활짝 웃다가 윙크해줘 → smile@1.0 → wink@0.7  (0.97)`."""
+    steps = []
+    for step in plan.steps:
+        label = step.intent if step.intent in ("chat", "talk", "neutral") else (
+            f"{step.intent}@{round(step.intensity, 2)}"
+        )
+        steps.append(f"{label}×{step.repeat}" if step.repeat > 1 else label)
+    line = f"{plan.text} → {' → '.join(steps)}  ({plan.confidence:.2f})"
+    return f"{line}  “{plan.reply}”" if plan.reply else line
+
+
+def _stdin_lines() -> Iterator[str]:
+    for line in sys.stdin:
+        yield line.rstrip("\r\n")
+
+
+def _use_utf8() -> None:
+    """Read and write UTF-8 whatever the locale says; undecodable input bytes become U+FFFD."""
+    for stream, errors in ((sys.stdin, "replace"), (sys.stdout, "strict")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors=errors)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Standalone entry point (`python -m intents.cli plan …`) with the same sub-command."""
+    parser = argparse.ArgumentParser(prog="python -m intents.cli")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

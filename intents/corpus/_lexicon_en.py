@@ -1,0 +1,246 @@
+"""English phrase families for every expression intent, written by hand for this project.
+
+`en` is a verb phrase ("nod your head"), `en_np` a noun used as "give me a …", `en_adj` a state
+used as "look …"/"make a … face", `en_fixed` a word used as written. Families named in
+`HELD_OUT` are kept out of training: they are paraphrases of trained families (held-out split).
+"""
+
+from __future__ import annotations
+
+from intents.corpus._cores import EnCore, en, en_adj, en_fixed, en_np, hold
+
+
+def _look(way: str) -> list[EnCore]:
+    """The ways of looking one way; "left"/"right" and "up"/"down" take different words."""
+    if way in ("left", "right"):
+        phrases = (f"look {way}", f"look to the {way}", f"look to your {way}", f"turn {way}",
+                   f"turn your head to the {way}", f"glance {way}", f"look over to the {way}",
+                   f"move your eyes to the {way}", f"eyes {way}", f"look towards the {way}")
+    else:
+        phrases = (f"look {way}", f"look {way}ward", f"glance {way}", f"eyes {way}",
+                   f"move your eyes {way}", f"turn your eyes {way}", f"tilt your head {way}",
+                   f"gaze {way}", f"point your eyes {way}")
+    return [en(phrase) for phrase in phrases]
+
+
+ENGLISH: dict[str, list[EnCore]] = {
+    "smile": [
+        en("smile at the camera"), en("grin at me"), en("crack a grin"), en("put a smile on"),
+        en("show me those teeth"), en("smile for me"), en_np("happy face"), en_np("smirk"),
+        en_adj("glad"), en_adj("delighted"), en_adj("joyous"), en("be happy"), en("look happy"),
+        en("smile"), en("smile at me"), en("grin"), en("beam"), en("smirk"),
+        en("crack a smile"), en("flash a smile"), en("put on a smile"),
+        en("show me your smile"), en("show your teeth"), en("say cheese"),
+        en_np("smile"), en_np("grin"), en_np("smiley face"),
+        en_adj("happy"), en_adj("cheerful"), en_adj("joyful"), en_adj("pleased"),
+        en_fixed("cheese"), en_fixed("smiley"), en_fixed("smile!"), en("smile for the camera"),
+        en("light up your face"), en("turn that frown upside down"),
+    ],
+    "laugh": [
+        en("chortle"), en("guffaw"), en("roar with laughter"), en("laugh it up"),
+        en("die laughing", ing="dying laughing"), en("laugh at that"), en("have a laugh"),
+        en("start laughing"), en_np("chuckle"), en_np("giggle"),
+        en_adj("amused"), en("burst into laughter", ing="bursting into laughter"),
+        en("laugh"), en("laugh out loud"), en("giggle"), en("chuckle"),
+        en("burst out laughing", ing="bursting out laughing"), en("crack up"),
+        en("have a good laugh"),
+        en("laugh like crazy"), en("cackle"), en("laugh at my joke"),
+        en("bust a gut"), en("snicker"),
+        en_np("laugh"), en_np("good laugh"), en_np("belly laugh"),
+        en_adj("amused"), en_adj("hysterical"), en_fixed("hahaha laugh"),
+        en("laugh your head off"),
+    ],
+    "blink": [
+        en("blink rapidly"), en("flicker your eyes"),
+        en("blink your eyelids"), en("do the blink thing"),
+        en("blink"), en("blink your eyes"), en("blink at me"), en("bat your eyes"),
+        en("bat your eyelashes"), en("flutter your eyes"), en("blink blink"),
+        en("do a blink"), en_np("blink"),
+        en("blink both eyes"), en("make your eyes blink"), en("flutter your eyelids"),
+        en_fixed("blinky"),
+    ],
+    "wink": [
+        en("give me a wink"), en("wink with one eye"), en("wink playfully"),
+        en_np("playful wink"),
+        en("wink"), en("wink at me"), en("wink your eye"), en("close one eye"),
+        en("shut one eye"), en("throw a wink"), en("give a wink"),
+        en("wink wink"), en("do a wink"), en("wink one eye"), en_np("wink"),
+        en_np("cheeky wink"), en("flirt with me"), en("wink for the camera"),
+        en_fixed(";) wink"),
+    ],
+    "talk": [
+        en("say a few words to everyone"), en("talk to everyone"), en("give a greeting"),
+        en("introduce yourself to everyone"), en("tell us about yourself"), en("speak to us"),
+        en("say something to me"), en("talk for a bit"), en("give a little speech"),
+        en("say something"), en("talk to me"), en("speak"), en("say hello"), en("say hi"),
+        en("introduce yourself"), en("tell me something"), en("talk"), en("start talking"),
+        en("speak up"), en("say a few words"), en("greet me"), en("greet everyone"),
+        en("say anything"), en("tell me about yourself"), en("say hi to everyone"),
+        en("give a speech"), en("say a word"),
+        en("chat with me"), en("read something out loud"),
+        en_np("greeting"), en_np("short speech"), en("say good morning"),
+    ],
+    "surprise": [
+        en("look surprised"), en("act astonished"), en("widen your eyes"), en("raise your brows"),
+        en("pretend to be surprised"), en("be surprised"), en_adj("flabbergasted"),
+        en_adj("speechless"), en_np("omg face"), en_np("jaw drop"),
+        en("gasp"), en("act shocked"), en("act surprised"), en("open your eyes wide"),
+        en("raise your eyebrows"), en("drop your jaw"), en("be amazed"),
+        en_adj("surprised"), en_adj("shocked"), en_adj("astonished"),
+        en_adj("amazed"), en_adj("startled"), en_adj("stunned"),
+        en_np("surprised face"), en_np("shocked face"), en_np("wow face"), en_np("gasp"),
+        en_fixed("surprise!"), en("show surprise"), en("make an omg face"),
+        en("look like you saw a ghost"), en_adj("caught off guard"),
+    ],
+    "sad": [
+        en("look sad"), en("pretend to be sad"), en("act sad"), en("shed a tear"),
+        en("cry like a baby"), en_adj("sorry for yourself"), en_adj("glum"),
+        en_adj("downcast"), en_adj("crestfallen"), en_np("crying face"), en_np("pout"),
+        en("cry"), en("frown"), en("pout"), en("sulk"), en("weep"), en("sob"),
+        en("tear up"), en("look down in the dumps"), en("show sadness"),
+        en_adj("sad"), en_adj("unhappy"), en_adj("upset"), en_adj("depressed"),
+        en_adj("gloomy"), en_adj("heartbroken"), en_adj("disappointed"),
+        en_adj("miserable"), en_adj("down"), en_adj("blue"), en_adj("sorrowful"),
+        en_np("sad face"), en_np("frown"), en_np("pouty face"), en_np("teary face"),
+        en_fixed("boo hoo"), en("be sad"), en("feel sad"),
+    ],
+    "angry": [
+        en("look angry"), en("pretend to be angry"), en("act angry"), en("fume"),
+        en("get annoyed"), en("give me an angry look"), en_adj("enraged"), en_adj("fuming"),
+        en_adj("upset with me"), en_np("angry look"), en_np("death stare"),
+        en("get angry"), en("get mad"), en("glare"), en("glare at me"), en("scowl"),
+        en("furrow your brows"), en("furrow your brow"), en("rage"),
+        en("lose your temper"), en("show anger"), en("be angry"),
+        en_adj("angry"), en_adj("mad"), en_adj("furious"), en_adj("annoyed"),
+        en_adj("irritated"), en_adj("grumpy"), en_adj("pissed off"),
+        en_adj("livid"), en_adj("cross"), en_np("angry face"), en_np("mad face"),
+        en_np("grumpy face"), en_np("scowl"), en("give me the stink eye"),
+        en("act mad"), en("frown angrily"),
+    ],
+    "fear": [
+        en("look scared"), en("look afraid"), en("act afraid"), en("act terrified"),
+        en("scream in fear"), en_adj("frozen in fear"), en_adj("freaked out"),
+        en_adj("creeped out"),
+        en_np("terrified face"), en_np("fearful look"),
+        en("act scared"), en("be scared"), en("be afraid"), en("cower"), en("panic"),
+        en("tremble"), en("shiver in fear"), en("show fear"), en("freak out"),
+        en_adj("scared"), en_adj("afraid"), en_adj("frightened"), en_adj("terrified"),
+        en_adj("fearful"), en_adj("horrified"), en_adj("spooked"),
+        en_adj("nervous"), en_adj("petrified"), en_adj("anxious"),
+        en_np("scared face"), en_np("fearful face"), en_np("frightened look"),
+        en("act like you saw a monster"), en("pretend to be scared"),
+    ],
+    "disgust": [
+        en("look disgusted"), en("pretend to be disgusted"), en("make a gross face"),
+        en("look grossed out"), en("scrunch your nose"), en_adj("appalled"), en_adj("repelled"),
+        en_np("disgusted look"), en_np("yucky face"), en_fixed("ewww gross"),
+        en("act disgusted"), en("wrinkle your nose"), en("cringe"), en("gag"),
+        en("recoil in disgust"), en("show disgust"), en("be disgusted"),
+        en_adj("disgusted"), en_adj("grossed out"), en_adj("repulsed"),
+        en_adj("revolted"), en_adj("nauseated"), en_adj("sickened"),
+        en_np("disgusted face"), en_np("yuck face"), en_np("eww face"), en_np("gross face"),
+        en_np("grimace"), en_fixed("ew"), en_fixed("eww"), en_fixed("yuck"),
+        en_fixed("gross"), en("make a face like something smells bad"), en("act grossed out"),
+    ],
+    "confused": [
+        en("look confused"), en("pretend to be confused"), en("look puzzled"), en("be puzzled"),
+        en("cock your head to the side"), en("tilt your head to the side"), en_adj("confused af"),
+        en_adj("befuddled"), en_adj("dazed"), en_np("puzzled face"), en_np("confused look"),
+        en("tilt your head"), en("raise an eyebrow"), en("scratch your head"),
+        en("act confused"), en("be confused"), en("show confusion"), en("cock your head"),
+        en_adj("confused"), en_adj("puzzled"), en_adj("perplexed"), en_adj("baffled"),
+        en_adj("lost"), en_adj("bewildered"), en_adj("unsure"),
+        en_adj("clueless"), en_adj("skeptical"), en_adj("curious"), en_np("confused face"),
+        en_np("puzzled look"), en_np("huh face"), en_np("quizzical look"),
+        en("look like you don't get it"), en_fixed("huh?"),
+    ],
+    "close_eyes": [
+        en("close your eyes for a moment"), en("close your eyes for me"),
+        en("shut your eyes tight"),
+        en("keep them closed"), en("go to bed"), en("doze off"), en("snooze"),
+        en("close your eyes"), en("shut your eyes"), en("close ur eyes"), en("close both eyes"),
+        en("keep your eyes closed"), en("keep your eyes shut"), en("go to sleep"),
+        en("pretend to sleep"), en("sleep"), en("take a nap"), en("fall asleep"),
+        en("rest your eyes"), en("close your eyelids"), en("eyes closed"),
+        en("shut ur eyes"), en("close the eyes"), en_adj("sleepy"), en_adj("asleep"),
+        en("play dead"), en("meditate"), en("nap"), en("eyes shut"),
+    ],
+    "nod": [
+        en("nod for me"), en("nod slowly"), en("nod once"), en("nod your head yes"),
+        en("nod your head at me"),
+        en("nod"), en("nod your head"), en("nod yes"), en("nod along"),
+        en("nod in agreement"), en("nod ur head"), en("bob your head"),
+        en("say yes with your head"), en("nod at me"), en("move your head up and down"),
+        en("agree with a nod"), en("do a nod"), en_np("nod"),
+        en("nod if you agree"), en("give a nod"), en("nod nod"),
+    ],
+    "shake_head": [
+        en("shake your head for me"), en("shake your head slowly"), en("shake it no"),
+        en("move your head side to side"), en("do a no with your head"),
+        en("shake your head"), en("shake head"), en("shake your head no"),
+        en("say no with your head"), en("shake ur head"), en("shake your head side to side"),
+        en("turn your head side to side"), en("do a head shake"),
+        en("shake your head in disbelief"), en("shake no"), en_np("head shake"),
+        en("move your head left and right"), en("disagree with a head shake"),
+        en("shake your head at me"),
+    ],
+    "look_left": [
+        en("look at the left side"), en("look left side"), en("peek left"), en("face left"),
+        *_look("left"),
+    ],
+    "look_right": [
+        en("look at the right side"), en("look right side"), en("peek right"), en("face right"),
+        *_look("right"),
+    ],
+    "look_up": [
+        en("look up at me"), en("look up high"), en("peek up"), en("face up"),
+        *_look("up"), en("look at the sky"), en("look at the ceiling"),
+        en("raise your head"), en("lift your chin"), en("look above"),
+        en("roll your eyes up"),
+    ],
+    "look_down": [
+        en("look down low"), en("peek down"), en("face down"), en("look at the ground below"),
+        *_look("down"), en("look at the floor"), en("look at the ground"),
+        en("lower your eyes"), en("lower your head"), en("bow your head"),
+        en("look at your feet"), en("drop your gaze"),
+    ],
+    "kiss": [
+        en("give me a kiss"), en("kiss kiss"), en("do a kissy face"), en("blow kisses"),
+        en("make a kissing face"), en_np("kissing face"), en_fixed("smooches"),
+        en("blow a kiss"), en("blow me a kiss"), en("kiss me"), en("kiss"), en("pucker up"),
+        en("pucker your lips"), en("smooch"), en("make kissy lips"),
+        en("send me a kiss"), en("kiss the camera"), en("give me kisses"),
+        en_np("kiss"), en_np("kissy face"), en_np("air kiss"), en_np("smooch"),
+        en_fixed("mwah"), en_fixed("muah"), en_fixed("xoxo kiss"), en("throw a kiss"),
+        en("do a kiss face"),
+    ],
+    "neutral": [
+        en("stop making faces"), en("hold still"), en("freeze"), en("be still"), en("chill"),
+        en("go back to your resting face"), en("reset your face"), en("go back to default"),
+        en_np("normal face"), en_np("resting face"), en_adj("calm"), en("stop everything"),
+        en("stop"), en("reset"), en("go back to normal"), en("back to normal"),
+        en("relax your face"), en("be neutral"), en("go neutral"), en("return to neutral"),
+        en("look at me"), en("look straight ahead"), en("look forward"), en("face forward"),
+        en("open your eyes"), en("wake up"), en("calm down"), en("cancel that"),
+        en("as you were"), en("keep a straight face"), en("rest"),
+        en("relax"), en("default face"), en("clear your expression"),
+        en_adj("neutral"), en_adj("normal"), en_adj("expressionless"), en_adj("serious"),
+        en_adj("blank"), en_np("straight face"), en_np("poker face"),
+        en_np("neutral face"), en_np("blank face"), en_fixed("stop it"),
+        en_fixed("enough"), en_fixed("that's enough"), en("look at the camera"),
+        en("go back to your normal face"),
+    ],
+}
+
+# Paraphrases of trained families, kept out of training to measure generalisation.
+HELD_OUT = frozenset({
+    "put on a smile", "adj:cheerful", "giggle", "laugh out loud", "blink your eyes",
+    "bat your eyes", "wink your eye", "throw a wink", "say hi", "greet everyone", "act shocked",
+    "adj:startled", "np:sad face", "adj:gloomy", "furrow your brow", "adj:mad", "be afraid",
+    "adj:frightened", "act disgusted", "np:eww face", "act confused", "adj:puzzled",
+    "shut your eyes", "keep your eyes closed", "nod in agreement", "give a nod",
+    "shake your head no", "turn your head side to side", "look to the left", "glance right",
+    "look upward", "move your eyes down", "blow me a kiss", "np:air kiss", "back to normal",
+    "np:poker face", "look towards the right",
+})
+ENGLISH = hold(ENGLISH, HELD_OUT)

@@ -1,0 +1,151 @@
+"""Canned replies for `chat` and lines to say for `talk`, without a language model.
+
+The reply is in the user's language (any Hangul in → Korean out) and depends only on the text:
+the line is picked by a CRC32 of the normalised text, so the same input always gets the same
+answer, across runs and machines.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from typing import Literal
+
+from intents._hangul import has_hangul
+from intents._normalize import normalize
+
+ChatKind = Literal[
+    "greeting", "name", "how_are_you", "thanks", "goodbye", "compliment", "question", "other"
+]
+Language = Literal["ko", "en"]
+LONG_TEXT = 500
+
+# Checked in this order: the first kind whose pattern matches wins.
+_KIND_PATTERNS: tuple[tuple[ChatKind, re.Pattern[str]], ...] = (
+    ("thanks", re.compile(r"고마|감사|땡큐|thank|thx|\bty\b|appreciate|cheers")),
+    ("goodbye", re.compile(r"잘\s?가|잘\s?자|안녕히|바이|또\s?봐|내일\s?봐|갈게|굿나잇|빠이|\bbye|"
+                           r"see (?:you|ya)|good ?night|night night|gotta go|have to go|"
+                           r"take care|later\b")),
+    ("name", re.compile(r"이름|누구|정체|몇\s?살|누가 만들|what'?s your name|who are you|"
+                        r"your name|how old|who made you|what are you\b|are you (?:a |an )?"
+                        r"(?:robot|human|ai)")),
+    ("how_are_you", re.compile(r"잘 지냈|기분 어때|어때\?|괜찮아\?|컨디션|잘 있었|별일|how are you|"
+                               r"how'?s it going|how have you|how do you feel|how was your|"
+                               r"are you (?:ok|okay|happy|tired)|you good|what'?s new|"
+                               r"how'?s life")),
+    ("greeting", re.compile(r"^(?:안녕|하이|헬로|반가|좋은 아침|굿모닝|여보세요|오랜만|방가)|"
+                            r"^(?:hi|hello|hey|yo|hiya|howdy|good (?:morning|evening|afternoon)|"
+                            r"morning|sup|greetings|nice to meet)\b")),
+    ("compliment", re.compile(r"예쁘|이쁘|귀여|귀엽|멋있|멋지|잘했|최고|짱|훌륭|똑똑|천재|대박|"
+                              r"좋다$|"
+                              r"cute|pretty|beautiful|great|awesome|amazing|good job|well done|"
+                              r"nice|cool|smart|love (?:it|you|your)|funny")),
+    ("question", re.compile(r"\?$|뭐|왜|어디|언제|어떻게|몇|무슨|있어$|할래$|"
+                            r"^(?:what|why|where|when|how|who|which|do|does|did|can|could|"
+                            r"are|is|will|would)\b")),
+)
+
+_REPLIES: dict[Language, dict[ChatKind, tuple[str, ...]]] = {
+    "ko": {
+        "greeting": ("안녕하세요! 만나서 반가워요.", "안녕! 오늘 기분은 어때요?",
+                     "반가워요! 뭐 하고 놀까요?"),
+        "name": ("저는 말하는 초상화예요. 웃어줘, 윙크해 같은 말을 해 보세요.",
+                 "저는 표정을 지을 줄 아는 사진이에요. 반가워요!"),
+        "how_are_you": ("저는 잘 지내요! 당신은요?", "오늘 기분 최고예요. 고마워요!",
+                        "덕분에 잘 있어요. 웃는 모습 보여 드릴까요?"),
+        "thanks": ("천만에요!", "별말씀을요. 언제든지요!", "도움이 됐다니 기뻐요."),
+        "goodbye": ("안녕히 가세요! 또 만나요.", "잘 가요! 다음에 또 봐요.", "좋은 하루 보내세요!"),
+        "compliment": ("고마워요! 쑥스럽네요.", "와, 칭찬 고마워요!",
+                       "그렇게 말해 주니 기분 좋아요."),
+        "question": ("음, 좋은 질문이에요. 저는 표정 짓는 게 특기예요!",
+                     "글쎄요, 잘 모르겠어요. 대신 웃어 드릴까요?",
+                     "어려운 질문이네요. 웃어줘, 윙크해 같은 건 자신 있어요."),
+        "other": ("그렇군요!", "네, 듣고 있어요.", "재미있네요. 더 얘기해 주세요.",
+                  "알겠어요. 표정이 필요하면 말해 주세요."),
+    },
+    "en": {
+        "greeting": ("Hi there! Nice to meet you.", "Hello! How are you today?",
+                     "Hey! What shall we do?"),
+        "name": ("I'm a talking portrait. Try 'smile' or 'wink at me'.",
+                 "I'm a photo that can make faces. Nice to meet you!"),
+        "how_are_you": ("I'm doing great, thanks! And you?",
+                        "Feeling good today. Thanks for asking!",
+                        "All good here. Want to see a smile?"),
+        "thanks": ("You're welcome!", "Any time!", "Glad I could help."),
+        "goodbye": ("Goodbye! See you soon.", "Bye! Come back any time.", "Have a great day!"),
+        "compliment": ("Thank you! That's kind.", "Aw, thanks!", "You just made my day."),
+        "question": ("Good question! Making faces is more my thing.",
+                     "Hmm, I'm not sure. Shall I smile instead?",
+                     "That's a tricky one. I'm better at winks and nods."),
+        "other": ("I see!", "I'm listening.", "Interesting, tell me more.",
+                  "Got it. Ask me for an expression any time."),
+    },
+}
+_LONG_REPLY: dict[Language, str] = {
+    "ko": "글이 너무 길어요. 짧게 말해 주세요!",
+    "en": "That's a lot of text! Try something short, like 'smile'.",
+}
+_TALK_LINES: dict[Language, dict[str, tuple[str, ...]]] = {
+    "ko": {
+        "greet": ("안녕하세요! 만나서 반가워요.", "여러분, 안녕하세요!"),
+        "introduce": ("안녕하세요, 저는 말하는 초상화예요. 표정을 지을 수 있어요.",),
+        "any": ("안녕하세요! 오늘도 좋은 하루 보내세요.", "반가워요. 저랑 같이 놀아요!",
+                "제 목소리 들리세요? 오늘 날씨가 참 좋네요."),
+    },
+    "en": {
+        "greet": ("Hello! Nice to meet you.", "Hi everyone!"),
+        "introduce": ("Hi, I'm a talking portrait. I can smile, wink and nod.",),
+        "any": ("Hello! Have a wonderful day.", "Nice to see you. Let's have some fun!",
+                "Can you hear me? It's a lovely day, isn't it?"),
+    },
+}
+_QUOTED = re.compile(r"['\"“‘「]([^'\"”’」]{1,200})['\"”’」]")
+_SAY_AFTER = re.compile(r"^(?:please\s+)?say\s+(?!something|anything|a |a few|hi|hello|some)(.+)$",
+                        re.IGNORECASE)
+_KO_QUOTE = re.compile(r"^(?!뭐|아무|무슨|뭔가)(.{1,200}?)\s*(?:이)?라고\s*(?:말|해|얘기)")
+_GREET = re.compile(r"인사|greet|say (?:hi|hello)|안녕이라고")
+_INTRODUCE = re.compile(r"자기\s?소개|소개|introduce|about yourself")
+
+
+def language_of(text: str) -> Language:
+    """"ko" when the text has any Hangul, else "en"."""
+    return "ko" if has_hangul(text) else "en"
+
+
+def chat_kind(text: str) -> ChatKind:
+    """The kind of small talk, from keyword patterns on the normalised text."""
+    normal = normalize(text)
+    for kind, pattern in _KIND_PATTERNS:
+        if pattern.search(normal):
+            return kind
+    return "other"
+
+
+def _pick(options: tuple[str, ...], text: str) -> str:
+    """A deterministic choice: the same text always gives the same line."""
+    return options[zlib.crc32(normalize(text).encode("utf-8")) % len(options)]
+
+
+def reply_for(text: str) -> str:
+    """A short friendly answer to chat, in the user's language; never empty."""
+    language = language_of(text)
+    if len(text) > LONG_TEXT:
+        return _LONG_REPLY[language]
+    return _pick(_REPLIES[language][chat_kind(text)], text)
+
+
+def talk_line(text: str) -> str:
+    """What to say for a `talk` command: the quoted words if any, else a fitting default."""
+    stripped = text.strip()
+    quoted = _QUOTED.search(stripped) or _KO_QUOTE.search(stripped) or _SAY_AFTER.search(stripped)
+    if quoted and quoted.group(1).strip(" '\""):
+        return quoted.group(1).strip(" '\"")
+    language = language_of(text)
+    normal = normalize(text)
+    if _INTRODUCE.search(normal):
+        topic = "introduce"
+    elif _GREET.search(normal):
+        topic = "greet"
+    else:
+        topic = "any"
+    return _pick(_TALK_LINES[language][topic], text)
