@@ -50,9 +50,8 @@ def run_command(conversation: Conversation, parsed: ParsedCommand) -> CommandOut
 
 
 def _portrait(conversation: Conversation, argument: str) -> CommandOutcome:
-    path = Path(argument).expanduser()
-    conversation.set_portrait(path)
-    return CommandOutcome(notes=(f"portrait → {path}",))
+    conversation.set_portrait(Path(argument).expanduser())
+    return CommandOutcome()  # the PortraitChanged event announces the new portrait
 
 
 def _engine(conversation: Conversation, argument: str) -> CommandOutcome:

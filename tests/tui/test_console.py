@@ -195,7 +195,7 @@ async def test_valid_portrait_switches(
         status = app.screen.query_one(StatusBar)
         await wait_until(pilot, lambda: "mirrored.png" in str(status.render()), "the status bar")
     assert [e.path for e in recorder.of_type(PortraitChanged)] == [str(mirrored)]
-    assert "portrait is now mirrored.png" in text
+    assert text.count("portrait is now mirrored.png") == 1  # announced once, by the event
     assert "error ›" not in text
 
 
