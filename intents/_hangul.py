@@ -90,6 +90,31 @@ def to_jamo(text: str) -> str:
     return "".join("".join(split_syllable(c)) if is_syllable(c) else c for c in text)
 
 
+def liaison(text: str) -> str:
+    """Text as pronounced across a vowel-initial syllable: "감아" → "가마", "웃어" → "우서".
+
+    People often type Korean the way it sounds; spelling both forms the same way makes the
+    phonetic typo look like the word. ㅎ before a vowel is silent ("좋아" → "조아"); ㅇ stays.
+    """
+    chars = list(text)
+    for index in range(len(chars) - 1):
+        current, following = chars[index], chars[index + 1]
+        if not (is_syllable(current) and is_syllable(following)):
+            continue
+        lead, vowel, tail = split_syllable(current)
+        next_lead, next_vowel, next_tail = split_syllable(following)
+        if not tail or tail == "ㅇ" or next_lead != "ㅇ":
+            continue
+        kept, moved = _SPLIT_TAILS.get(tail, ("", tail))
+        if moved == "ㅎ":
+            moved = "ㅇ"
+        if moved not in LEADS:
+            continue
+        chars[index] = join_syllable(lead, vowel, kept)
+        chars[index + 1] = join_syllable(moved, next_vowel, next_tail)
+    return "".join(chars)
+
+
 def compose(jamo: str) -> str:
     """Compose a run of compatibility jamo the way a two-set Korean keyboard would.
 

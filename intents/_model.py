@@ -24,12 +24,14 @@ class LinearModel:
         vocab: feature string → row index in `weights`.
         weights: (len(vocab), len(labels)) float32 weights.
         bias: (len(labels),) float32 bias.
+        trained_on: SHA-256 of the training file, so a stale model can be detected.
     """
 
     labels: tuple[str, ...]
     vocab: dict[str, int]
     weights: np.ndarray
     bias: np.ndarray
+    trained_on: str = ""
 
     def rows(self, features: set[str]) -> tuple[np.ndarray, int]:
         """Row indices of the known features (int64), and how many features there were."""
@@ -59,6 +61,7 @@ class LinearModel:
             vocab=np.frombuffer("\n".join(names).encode(), dtype=np.uint8),
             weights=self.weights.astype(np.float16),
             bias=self.bias.astype(np.float32),
+            trained_on=np.frombuffer(self.trained_on.encode(), dtype=np.uint8),
         )
 
     @classmethod
@@ -79,9 +82,11 @@ class LinearModel:
                 names = data["vocab"].tobytes().decode().split("\n")
                 weights = data["weights"].astype(np.float32)
                 bias = data["bias"].astype(np.float32)
+                trained_on = data["trained_on"].tobytes().decode()
         except (KeyError, ValueError, OSError) as error:
             raise ValueError(f"{path} is not an intent model file ({error})") from error
         if weights.shape != (len(names), len(labels)) or bias.shape != (len(labels),):
             raise ValueError(f"{path}: weight shapes {weights.shape}/{bias.shape} do not match "
                              f"{len(names)} features × {len(labels)} labels")
-        return cls(labels, {name: index for index, name in enumerate(names)}, weights, bias)
+        vocab = {name: index for index, name in enumerate(names)}
+        return cls(labels, vocab, weights, bias, trained_on)

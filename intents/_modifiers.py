@@ -21,7 +21,7 @@ _KO_LOW = (
 )
 _KO_HIGH = (
     "활짝", "크게", "엄청", "많이", "아주", "완전", "정말", "진짜", "매우", "너무", "환하게",
-    "세게", "힘껏", "잔뜩", "최대한", "한껏", "몹시", "되게", "격하게", "왕창", "무지", "엄청나게",
+    "세게", "힘껏", "잔뜩", "최대한", "한껏", "몹시", "되게", "격하게", "왕창", "엄청나게",
     "크으게",
 )
 # "눈 크게 떠" (eyes wide) is the surprise idiom itself, not a strength.
@@ -46,7 +46,10 @@ def _alternation(words: tuple[str, ...]) -> str:
 _EN_LOW_RE = re.compile(rf"\b(?:{_alternation(_EN_LOW)})\b")
 _EN_HIGH_RE = re.compile(rf"\b(?:{_alternation(_EN_HIGH)})\b")
 _KO_LOW_RE = re.compile(_alternation(_KO_LOW))
-_KO_HIGH_RE = re.compile(_alternation(_KO_HIGH))
+# "아주" only as a word of its own: inside "감아주세요" it is the request ending -아 주-.
+_KO_HIGH_RE = re.compile(
+    f"(?<![가-힣])아주|{_alternation(tuple(word for word in _KO_HIGH if word != '아주'))}"
+)
 
 _KO_NUMBERS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8,
                "아홉": 9, "열": 10, "몇": 3, "여러": 3, "서너": 3, "두세": 2, "두어": 2}

@@ -3,7 +3,8 @@
 Chat input is messy: full-width letters, decomposed or loose jamo from typing slips, laughter and
 crying runs (ㅋㅋ, ㅎㅎ, ㅠㅠ), emoji, elongations ("웃어어어어", "smiiiile"), repeated punctuation.
 `normalize` maps all of that onto one canonical lowercase form so that the classifier sees the
-words, not the noise. It never raises: any string in gives a (possibly empty) string out.
+words, not the noise; quoted words become the single word "quote". It never raises: any string
+in gives a (possibly empty) string out.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ _REPEATED_PUNCT = re.compile(r"([,.!?;:'\"])[,.!?;:'\"\s]*\1+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:])")
 _SPACES = re.compile(r"\s+")
 _HANGUL_RUN = re.compile(r"[가-힣ㄱ-ㅣ]+")
+# Words in quotes are what to say ("say 'hello'", "'안녕'이라고 해봐"), not what to do: they are
+# replaced by the word "quote" so that their content can neither split nor steer the step.
+_QUOTED = re.compile(r"(?:(?<=\s)|^)(['\"])(?:(?!\1).){1,200}?\1(?=\s|$|[가-힣,.!?])")
 _READABLE = re.compile(r"[a-z0-9가-힣ㄱ-ㅣ]")
 
 
@@ -54,6 +58,7 @@ def normalize(text: str) -> str:
     text = _REPEATED_CHAR.sub(r"\1\1", text)
     text = _REPEATED_PUNCT.sub(r"\1", text)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    text = _QUOTED.sub(" quote", text)
     text = _SPACES.sub(" ", text).strip(" ,.;:'\"")
     return "" if all(char in KEPT_PUNCTUATION for char in text) else text
 

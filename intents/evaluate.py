@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -108,10 +109,13 @@ def main(argv: list[str] | None = None) -> int:
     interpreter = (ClassifierInterpreter.from_file(args.model) if args.model
                    else ClassifierInterpreter.from_file())
     report = evaluate(interpreter, load_examples(args.data))
-    if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        _print(report, args.show_errors)
+    try:
+        if args.json:
+            print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            _print(report, args.show_errors)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        sys.stderr.close()
     return 0
 
 

@@ -9,6 +9,8 @@ L-BFGS (scipy, training time only) with an L2 penalty; inference needs numpy alo
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
 import logging
 import sys
 import time
@@ -122,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     pairs, skipped = training_pairs(load_examples(args.data))
     model = train_model(pairs, l2=args.l2, max_iter=args.max_iter)
-    model.save(args.out)
+    digest = hashlib.sha256(args.data.read_bytes()).hexdigest()
+    dataclasses.replace(model, trained_on=digest).save(args.out)
     print(f"{len(pairs)} segments ({skipped} utterances skipped: segment count ≠ labels), "
           f"{len(model.vocab)} features → {args.out} "
           f"({args.out.stat().st_size / 1e6:.2f} MB) in {time.perf_counter() - started:.0f} s")

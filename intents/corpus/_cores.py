@@ -7,6 +7,7 @@ whether the classifier generalises to a paraphrase it has not seen.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from intents.corpus._korean import Verb
@@ -14,13 +15,21 @@ from intents.corpus._korean import Verb
 
 @dataclass(frozen=True, slots=True)
 class KoVerbCore:
-    """An (optional) object plus a verb: "미소(를) 지어", "고개(를) 끄덕여", "웃어"."""
+    """An (optional) object plus a verb: "미소(를) 지어", "고개(를) 위아래로 흔들어", "웃어".
+
+    Attributes:
+        obj: the object, or "" ("웃어").
+        particle: its object particle, used in some renderings ("미소를 지어").
+        verb: the verb's forms.
+        adverb: words between object and verb that belong to the phrase ("위아래로").
+    """
 
     key: str
     obj: str
     particle: str
     verb: Verb
     held: bool = False
+    adverb: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +68,18 @@ BOYEO = V("보여|보여주|보여주|보여준|보여줄|보여주는")
 MANDEUREO = V("만들어|만드|만들|만든|만들|만드는")
 
 
+_OBJ_SPEC = re.compile(r"^(?P<obj>[^(]*)(?:\((?P<particle>[^)]*)\))?(?P<adverb>.*)$")
+
+
 def vp(obj_spec: str, verb: Verb | str, held: bool = False, key: str = "") -> list[KoCore]:
-    """A verb core; `obj_spec` is "" or "object(particle)", e.g. "미소(를)"."""
+    """A verb core; `obj_spec` is "", "object", "object(particle)" or "object(particle) adverb",
+    e.g. "미소(를)", "고개(를) 위아래로"."""
     verb = V(verb) if isinstance(verb, str) else verb
-    obj, _, particle = obj_spec.partition("(")
-    name = key or f"{obj}{verb.stem}".replace(" ", "")
-    return [KoVerbCore(name, obj.strip(), particle.rstrip(")"), verb, held)]
+    parts = _OBJ_SPEC.match(obj_spec)
+    assert parts is not None  # the pattern matches any string
+    obj, particle, adverb = parts["obj"].strip(), parts["particle"] or "", parts["adverb"].strip()
+    name = key or f"{obj}{adverb}{verb.stem}".replace(" ", "")
+    return [KoVerbCore(name, obj, particle, verb, held, adverb)]
 
 
 def noun(word: str, held: bool = False, hada: bool = True) -> list[KoCore]:

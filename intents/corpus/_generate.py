@@ -250,7 +250,8 @@ def _chat(rng: random.Random) -> Iterator[Row]:
             for index in rng.sample(range(len(C.KOREAN_CHAT_TEMPLATES)), 5):
                 text = K.fill(C.KOREAN_CHAT_TEMPLATES[index], core.verb)
                 if core.obj:
-                    text = f"{core.obj}{rng.choice(('', core.particle))} {text}".replace("  ", " ")
+                    head = f"{core.obj}{rng.choice(('', core.particle))} {core.adverb}"
+                    text = " ".join(f"{head} {text}".split())
                 yield Row(text, chat_step, ("chat",), f"chat/ko/{key}", core.held or index % 8 == 3)
     yield from _english_chat(rng)
     yield from _states_and_unsupported(rng)

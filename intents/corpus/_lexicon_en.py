@@ -25,7 +25,8 @@ def _look(way: str) -> list[EnCore]:
 
 ENGLISH: dict[str, list[EnCore]] = {
     "smile": [
-        en("smile at the camera"), en("grin at me"), en("crack a grin"), en("put a smile on"),
+        en("keep smiling", ing="smiling"), en("smile at the camera"), en("grin at me"),
+        en("crack a grin"), en("put a smile on"),
         en("show me those teeth"), en("smile for me"), en_np("happy face"), en_np("smirk"),
         en_adj("glad"), en_adj("delighted"), en_adj("joyous"), en("be happy"), en("look happy"),
         en("smile"), en("smile at me"), en("grin"), en("beam"), en("smirk"),
@@ -37,7 +38,8 @@ ENGLISH: dict[str, list[EnCore]] = {
         en("light up your face"), en("turn that frown upside down"),
     ],
     "laugh": [
-        en("chortle"), en("guffaw"), en("roar with laughter"), en("laugh it up"),
+        en("keep laughing", ing="laughing"), en("chortle"), en("guffaw"), en("roar with laughter"),
+        en("laugh it up"),
         en("die laughing", ing="dying laughing"), en("laugh at that"), en("have a laugh"),
         en("start laughing"), en_np("chuckle"), en_np("giggle"),
         en_adj("amused"), en("burst into laughter", ing="bursting into laughter"),
@@ -166,7 +168,8 @@ ENGLISH: dict[str, list[EnCore]] = {
         en("play dead"), en("meditate"), en("nap"), en("eyes shut"),
     ],
     "nod": [
-        en("nod for me"), en("nod slowly"), en("nod once"), en("nod your head yes"),
+        en("keep nodding", ing="nodding"), en("nod for me"), en("nod slowly"), en("nod once"),
+        en("nod your head yes"),
         en("nod your head at me"),
         en("nod"), en("nod your head"), en("nod yes"), en("nod along"),
         en("nod in agreement"), en("nod ur head"), en("bob your head"),
@@ -234,13 +237,12 @@ ENGLISH: dict[str, list[EnCore]] = {
 
 # Paraphrases of trained families, kept out of training to measure generalisation.
 HELD_OUT = frozenset({
-    "put on a smile", "adj:cheerful", "giggle", "laugh out loud", "blink your eyes",
-    "bat your eyes", "wink your eye", "throw a wink", "say hi", "greet everyone", "act shocked",
-    "adj:startled", "np:sad face", "adj:gloomy", "furrow your brow", "adj:mad", "be afraid",
-    "adj:frightened", "act disgusted", "np:eww face", "act confused", "adj:puzzled",
-    "shut your eyes", "keep your eyes closed", "nod in agreement", "give a nod",
-    "shake your head no", "turn your head side to side", "look to the left", "glance right",
-    "look upward", "move your eyes down", "blow me a kiss", "np:air kiss", "back to normal",
-    "np:poker face", "look towards the right",
+    "put on a smile", "adj:cheerful", "chortle", "guffaw", "flicker your eyes", "bat your eyes",
+    "wink playfully", "throw a wink", "give a greeting", "greet everyone", "adj:flabbergasted",
+    "adj:startled", "adj:glum", "adj:gloomy", "furrow your brow", "fume", "cower",
+    "adj:frightened", "adj:appalled", "np:eww face", "adj:befuddled", "act confused", "doze off",
+    "keep your eyes closed", "nod in agreement", "nod your head yes", "shake it no",
+    "turn your head side to side", "peek left", "face right", "peek up", "look down low",
+    "smooch", "np:air kiss", "hold still", "np:poker face", "look towards the right",
 })
 ENGLISH = hold(ENGLISH, HELD_OUT)

@@ -233,6 +233,7 @@ FACES: dict[str, list[KoCore]] = {
         *face("구역질 나는 표정"),
     ],
     "confused": [
+        *noun("어리둥절", hada=False),
         *face("물음표 표정"),
         *face("어리벙벙한 표정"),
         *face("멍한 표정"),

@@ -88,12 +88,13 @@ def _join(*parts: str) -> str:
 
 
 def _ko_head(core: KoVerbCore, rng: random.Random) -> str:
+    """The object (with or without its particle or 좀) and the phrase's own adverb."""
     if not core.obj:
-        return ""
+        return core.adverb
     options = [core.obj, f"{core.obj} 좀"]
     if core.particle:
         options += [f"{core.obj}{core.particle}", f"{core.obj}{core.particle}"]
-    return rng.choice(options)
+    return _join(rng.choice(options), core.adverb)
 
 
 def _ko_verb_phrase(core: KoVerbCore, form: str, mods: _Mods, rng: random.Random) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import numpy as np
 
 from intents._dataset import HELDOUT_PATH, TRAIN_PATH, load_examples
+from intents._interpreter import MODEL_PATH
+from intents._model import LinearModel
 from intents.corpus import build_corpus
 from intents.corpus._lexicon_en import HELD_OUT as ENGLISH_HELD
 from intents.corpus._lexicon_ko import HELD_OUT as KOREAN_HELD
@@ -67,3 +70,9 @@ def test_small_model_learns_its_training_pairs() -> None:
     model = train_model(pairs, max_iter=100, min_count=1, prune_below=0.0)
     for text, label in pairs[:6]:
         assert model.labels[int(model.probabilities(text).argmax())] == label
+
+
+def test_shipped_model_was_trained_on_the_committed_corpus() -> None:
+    model = LinearModel.load(MODEL_PATH)
+    assert model.trained_on == hashlib.sha256(TRAIN_PATH.read_bytes()).hexdigest()
+    assert MODEL_PATH.stat().st_size < 3_000_000
