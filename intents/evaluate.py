@@ -18,9 +18,19 @@ from pathlib import Path
 from contracts.plan import Plan
 from intents._dataset import HELDOUT_PATH, Example, StepTuple, load_examples
 from intents._interpreter import ClassifierInterpreter, Interpreter
+from intents.corpus._lexicon_en import HELD_OUT as _ENGLISH_HELD
+from intents.corpus._lexicon_ko import HELD_OUT as _KOREAN_HELD
 
+HELD_FAMILIES = _KOREAN_HELD | _ENGLISH_HELD
 _KINDS = {"seq": "sequence", "instead": "sequence", "neg": "negation", "chat": "chat",
           "hand": "hand-written", "mix": "mixed language", "quote": "talk (quoted)"}
+
+
+def _novelty(example: Example) -> str:
+    """Why the row is held out: a whole unseen phrase family, or an unseen template/line."""
+    if set(example.family.split("/")[-1].split("+")) & HELD_FAMILIES:
+        return "unseen family"
+    return "unseen template/line"
 
 
 def predicted_steps(plan: Plan) -> tuple[StepTuple, ...]:
@@ -50,7 +60,8 @@ class Report:
         self.total += 1
         self.correct += hit
         keys = {f"intent:{intent}" for intent, _, _ in example.steps}
-        keys |= {f"kind:{_KINDS.get(example.kind, 'single step')}", f"lang:{example.lang}"}
+        keys |= {f"kind:{_KINDS.get(example.kind, 'single step')}", f"lang:{example.lang}",
+                 f"novelty:{_novelty(example)}"}
         for key in keys:
             self.groups[key][0] += hit
             self.groups[key][1] += 1
@@ -86,11 +97,12 @@ def evaluate(interpreter: Interpreter, examples: list[Example]) -> Report:
 
 def _print(report: Report, show_errors: int) -> None:
     print(f"held-out exact sequence match: {report.accuracy:.2%} ({report.correct}/{report.total})")
-    for prefix, title in (("kind:", "by kind"), ("lang:", "by language"), ("intent:", "by intent")):
+    for prefix, title in (("novelty:", "by why held out"), ("kind:", "by kind"),
+                          ("lang:", "by language"), ("intent:", "by intent")):
         print(f"\n{title}:")
         for key, (hit, count) in sorted(report.groups.items()):
             if key.startswith(prefix):
-                print(f"  {key.removeprefix(prefix):<16} {hit / count:7.2%}  ({hit}/{count})")
+                print(f"  {key.removeprefix(prefix):<22} {hit / count:7.2%}  ({hit}/{count})")
     print("\nmost frequent confusions (gold → predicted):")
     for (gold, got), count in report.confusions.most_common(15):
         print(f"  {count:4d}  {gold}  ⇒  {got}")
