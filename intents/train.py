@@ -52,7 +52,11 @@ def training_pairs(examples: Iterable[Example]) -> tuple[list[tuple[str, str]], 
             skipped += 1
             continue
         for part, label in zip(parts, example.labels, strict=True):
-            if part.text and not (part.negated and part.trivial):
+            # A negated segment is labelled with what it negates; hand-written lines only give
+            # the resulting `neutral`, which says nothing about the remainder ("눈 감").
+            if part.negated and (part.trivial or label == "neutral"):
+                continue
+            if part.text:
                 pairs.setdefault((part.text, label))
     return list(pairs), skipped
 

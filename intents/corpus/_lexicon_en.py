@@ -25,6 +25,8 @@ def _look(way: str) -> list[EnCore]:
 
 ENGLISH: dict[str, list[EnCore]] = {
     "smile": [
+        en("smile sweetly"), en("put on a happy face"), en("flash your pearly whites"),
+        en_adj("content"),
         en("keep smiling", ing="smiling"), en("smile at the camera"), en("grin at me"),
         en("crack a grin"), en("put a smile on"),
         en("show me those teeth"), en("smile for me"), en_np("happy face"), en_np("smirk"),
@@ -38,6 +40,7 @@ ENGLISH: dict[str, list[EnCore]] = {
         en("light up your face"), en("turn that frown upside down"),
     ],
     "laugh": [
+        en("bust out laughing", ing="busting out laughing"), en("laugh it off"),
         en("keep laughing", ing="laughing"), en("chortle"), en("guffaw"), en("roar with laughter"),
         en("laugh it up"),
         en("die laughing", ing="dying laughing"), en("laugh at that"), en("have a laugh"),
@@ -53,6 +56,7 @@ ENGLISH: dict[str, list[EnCore]] = {
         en("laugh your head off"),
     ],
     "blink": [
+        en("flutter your lashes"), en("bat your lashes"),
         en("blink rapidly"), en("flicker your eyes"),
         en("blink your eyelids"), en("do the blink thing"),
         en("blink"), en("blink your eyes"), en("blink at me"), en("bat your eyes"),
@@ -83,6 +87,7 @@ ENGLISH: dict[str, list[EnCore]] = {
         en_np("greeting"), en_np("short speech"), en("say good morning"),
     ],
     "surprise": [
+        en("act amazed"), en("make an o face"), en("open your mouth in surprise"),
         en("look surprised"), en("act astonished"), en("widen your eyes"), en("raise your brows"),
         en("pretend to be surprised"), en("be surprised"), en_adj("flabbergasted"),
         en_adj("speechless"), en_np("omg face"), en_np("jaw drop"),
@@ -95,6 +100,7 @@ ENGLISH: dict[str, list[EnCore]] = {
         en("look like you saw a ghost"), en_adj("caught off guard"),
     ],
     "sad": [
+        en("be gloomy"), en("look like you're about to cry"),
         en("look sad"), en("pretend to be sad"), en("act sad"), en("shed a tear"),
         en("cry like a baby"), en_adj("sorry for yourself"), en_adj("glum"),
         en_adj("downcast"), en_adj("crestfallen"), en_np("crying face"), en_np("pout"),
@@ -107,6 +113,7 @@ ENGLISH: dict[str, list[EnCore]] = {
         en_fixed("boo hoo"), en("be sad"), en("feel sad"),
     ],
     "angry": [
+        en("look mad at me"), en("be furious"),
         en("look angry"), en("pretend to be angry"), en("act angry"), en("fume"),
         en("get annoyed"), en("give me an angry look"), en_adj("enraged"), en_adj("fuming"),
         en_adj("upset with me"), en_np("angry look"), en_np("death stare"),
@@ -120,6 +127,7 @@ ENGLISH: dict[str, list[EnCore]] = {
         en("act mad"), en("frown angrily"),
     ],
     "fear": [
+        en("shiver with fear"), en("look spooked"),
         en("look scared"), en("look afraid"), en("act afraid"), en("act terrified"),
         en("scream in fear"), en_adj("frozen in fear"), en_adj("freaked out"),
         en_adj("creeped out"),
@@ -133,6 +141,7 @@ ENGLISH: dict[str, list[EnCore]] = {
         en("act like you saw a monster"), en("pretend to be scared"),
     ],
     "disgust": [
+        en("make a stinky face"), en("look like you smelled something gross"),
         en("look disgusted"), en("pretend to be disgusted"), en("make a gross face"),
         en("look grossed out"), en("scrunch your nose"), en_adj("appalled"), en_adj("repelled"),
         en_np("disgusted look"), en_np("yucky face"), en_fixed("ewww gross"),
@@ -145,6 +154,7 @@ ENGLISH: dict[str, list[EnCore]] = {
         en_fixed("gross"), en("make a face like something smells bad"), en("act grossed out"),
     ],
     "confused": [
+        en("shrug"), en("look lost"),
         en("look confused"), en("pretend to be confused"), en("look puzzled"), en("be puzzled"),
         en("cock your head to the side"), en("tilt your head to the side"), en_adj("confused af"),
         en_adj("befuddled"), en_adj("dazed"), en_np("puzzled face"), en_np("confused look"),
@@ -208,6 +218,7 @@ ENGLISH: dict[str, list[EnCore]] = {
         en("look at your feet"), en("drop your gaze"),
     ],
     "kiss": [
+        en("give me a smooch"), en("pucker your lips at me"),
         en("give me a kiss"), en("kiss kiss"), en("do a kissy face"), en("blow kisses"),
         en("make a kissing face"), en_np("kissing face"), en_fixed("smooches"),
         en("blow a kiss"), en("blow me a kiss"), en("kiss me"), en("kiss"), en("pucker up"),
@@ -218,6 +229,7 @@ ENGLISH: dict[str, list[EnCore]] = {
         en("do a kiss face"),
     ],
     "neutral": [
+        en("go back"), en("undo that"), en("clear your face"),
         en("stop making faces"), en("hold still"), en("freeze"), en("be still"), en("chill"),
         en("go back to your resting face"), en("reset your face"), en("go back to default"),
         en_np("normal face"), en_np("resting face"), en_adj("calm"), en("stop everything"),

@@ -111,6 +111,7 @@ MOTIONS: dict[str, list[KoCore]] = {
         *noun("talk"),
     ],
     "close_eyes": [
+        *vp("", "잠든 척해|잠든 척하|잠든 척하|잠든 척한|잠든 척할|잠든 척하는", key="잠든척"),
         *vp("", "잠자|잠자|잠자|잠잔|잠잘|잠자는", key="잠자"),
         *vp("눈(을)", "쉬어|쉬|쉬|쉰|쉴|쉬는", key="눈쉬어"),
         *face("졸린 표정"),
@@ -172,6 +173,8 @@ MOTIONS: dict[str, list[KoCore]] = {
         *noun("노노", hada=False),
     ],
     "look_left": [
+        *vp("고개(를) 왼쪽으로", DOLLYEO, key="고개왼쪽으로돌려"),
+        *vp("눈(을) 왼쪽으로", DOLLYEO, key="눈왼쪽으로돌려"),
         *vp("왼쪽(을)", GYEOTNUNJIL, key="왼쪽곁눈질"),
         *vp("왼쪽 방향(을)", BWA, key="왼쪽방향봐"),
         *vp("왼쪽으로 눈(을)", "굴려|굴리|굴리|굴린|굴릴|굴리는", key="왼쪽눈굴려"),
@@ -181,6 +184,8 @@ MOTIONS: dict[str, list[KoCore]] = {
         *vp("", "look left 해|look left 하|look left 하|look left 한|look left 할|look left 하는"),
     ],
     "look_right": [
+        *vp("고개(를) 오른쪽으로", DOLLYEO, key="고개오른쪽으로돌려"),
+        *vp("눈(을) 오른쪽으로", DOLLYEO, key="눈오른쪽으로돌려"),
         *vp("오른쪽(을)", GYEOTNUNJIL, key="오른쪽곁눈질"),
         *vp("오른쪽 방향(을)", BWA, key="오른쪽방향봐"),
         *vp("오른쪽으로 눈(을)", "굴려|굴리|굴리|굴린|굴릴|굴리는", key="오른쪽눈굴려"),
@@ -191,6 +196,7 @@ MOTIONS: dict[str, list[KoCore]] = {
                "look right 하는"),
     ],
     "look_up": [
+        *vp("고개(를) 위로", DOLLYEO, key="고개위로돌려"),
         *vp("고개(를)", "쳐들어|쳐드|쳐들|쳐든|쳐들|쳐드는"),
         *vp("위를", "올려다봐|올려다보|올려다보|올려다본|올려다볼|올려다보는", key="위를올려다봐"),
         *vp("시선(을) 위로", "올려|올리|올리|올린|올릴|올리는", key="시선위로올려"),
@@ -204,6 +210,7 @@ MOTIONS: dict[str, list[KoCore]] = {
         *vp("고개(를) 위로", "올려|올리|올리|올린|올릴|올리는", key="고개위로올려"),
     ],
     "look_down": [
+        *vp("고개(를) 아래로", DOLLYEO, key="고개아래로돌려"),
         *vp("고개(를)", "떨궈|떨구|떨구|떨군|떨굴|떨구는"),
         *vp("발밑(을)", BWA),
         *vp("시선(을)", "내려|내리|내리|내린|내릴|내리는", key="시선내려"),
@@ -240,6 +247,7 @@ MOTIONS: dict[str, list[KoCore]] = {
         *vp("", "입맞춰|입맞추|입맞추|입맞춘|입맞출|입맞추는"),
     ],
     "neutral": [
+        *noun("평소처럼", hada=True),
         *noun("원상태로", hada=True),
         *vp("처음으로", "돌아가|돌아가|돌아가|돌아간|돌아갈|돌아가는", key="처음으로돌아가"),
         *noun("원위치"),
