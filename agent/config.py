@@ -91,6 +91,16 @@ class KioskSettings(BaseModel):
     """Time window for counting engine failures."""
 
 
+class ConsoleSettings(BaseModel):
+    """The Textual console (`avatar` with no sub-command)."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Binding id → key, e.g. {"quick.smile" = "ctrl+1"}; ids: `quick.<intent>`,
+    `console.toggle_log`, `input.history_back`, `input.history_forward`, `input.complete`."""
+
+
 class Settings(BaseSettings):
     """Everything the avatar can be told, with offline-safe defaults."""
 
@@ -122,6 +132,8 @@ class Settings(BaseSettings):
     """The pygame window."""
     kiosk: KioskSettings = Field(default_factory=KioskSettings)
     """Kiosk mode (`avatar kiosk`)."""
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
+    """The Textual console."""
 
     @classmethod
     def settings_customise_sources(

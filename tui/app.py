@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from textual.app import App
+from textual.binding import Binding
 from textual.screen import Screen
 
 from tui.screens.main import MainScreen
+from tui.widgets.command_input import CommandInput
 
 if TYPE_CHECKING:
     from agent import Conversation, Settings
@@ -44,11 +46,34 @@ class ConsoleApp(App[int]):
         self.conversation = conversation
         self.live = live
         if keymap:
+            check_keymap(keymap)
             self.set_keymap(dict(keymap))
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen is the app's base screen."""
         return MainScreen(self.conversation, live=self.live)
+
+
+def binding_ids() -> list[str]:
+    """Every id the keymap may remap, sorted."""
+    bindings = [*MainScreen.BINDINGS, *CommandInput.BINDINGS]
+    return sorted(b.id for b in bindings if isinstance(b, Binding) and b.id)
+
+
+def check_keymap(keymap: Mapping[str, str]) -> None:
+    """Reject keymap entries that would silently do nothing.
+
+    Raises:
+        ValueError: an unknown binding id or an empty key; the message lists the valid ids.
+    """
+    known = binding_ids()
+    for binding_id, key in keymap.items():
+        if binding_id not in known:
+            raise ValueError(
+                f"console.keymap: unknown binding id {binding_id!r}; use one of {', '.join(known)}"
+            )
+        if not key.strip():
+            raise ValueError(f"console.keymap: the key for {binding_id!r} is empty")
 
 
 def _start_resource_tracker() -> None:
@@ -70,10 +95,11 @@ def run_console(settings: Settings) -> int:
     """
     from agent import Conversation  # loads the engines; only needed once the console starts
 
+    check_keymap(settings.console.keymap)
     conversation = Conversation(settings)
     conversation.start()
     try:
-        app = ConsoleApp(conversation)
+        app = ConsoleApp(conversation, keymap=settings.console.keymap)
         app.run()
         return app.return_code or 0
     finally:

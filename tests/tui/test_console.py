@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from agent import Conversation, Settings
+from agent import Conversation, Settings, load_settings
 from agent.events import (
     ExitRequested,
     FrameRendered,
@@ -119,6 +119,33 @@ async def test_quick_keys_follow_the_keymap(
         await pilot.press("ctrl+s", "f1", "f2")  # f1 no longer plays anything; f2 still laughs
         await wait_until(pilot, lambda: len(recorder.of_type(PlanStarted)) >= 2, "two plans")
     assert [e.plan.intents for e in recorder.of_type(PlanStarted)] == [["smile"], ["laugh"]]
+
+
+async def test_keymap_from_the_config_file_reaches_the_console(
+    tmp_path: Path, conversation: Conversation, recorder: EventRecorder
+) -> None:
+    config = tmp_path / "avatar.toml"
+    config.write_text('[console.keymap]\n"quick.wink" = "f11"\n', encoding="utf-8")
+    keymap = load_settings(config).console.keymap
+    app = ConsoleApp(conversation, keymap=keymap)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await pilot.press("f11")
+        await wait_until(pilot, lambda: recorder.of_type(PlanStarted), "f11 to play")
+    assert recorder.of_type(PlanStarted)[0].plan.intents == ["wink"]
+
+
+@pytest.mark.parametrize(
+    ("keymap", "problem"),
+    [({"quick.smle": "f1"}, "unknown binding id 'quick.smle'; use one of"),
+     ({"quick.smile": " "}, "the key for 'quick.smile' is empty")],
+)
+async def test_a_keymap_that_would_do_nothing_is_refused(
+    conversation: Conversation, keymap: dict[str, str], problem: str
+) -> None:
+    with pytest.raises(ValueError, match=problem) as caught:
+        ConsoleApp(conversation, keymap=keymap)
+    if "unknown" in problem:
+        assert "quick.smile" in str(caught.value) and "console.toggle_log" in str(caught.value)
 
 
 async def test_window_keys_and_exit_requests_reach_the_console(
