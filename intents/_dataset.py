@@ -9,6 +9,9 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TRAIN_PATH = DATA_DIR / "train.jsonl"
 HELDOUT_PATH = DATA_DIR / "heldout.jsonl"
+# Phrasings written by other people from EXPRESSIONS.md alone, never used for training: only
+# `text` and gold `steps` (plus an optional `note` on the labelling).
+INDEPENDENT_DIR = DATA_DIR / "independent"
 
 StepTuple = tuple[str, float, int]
 
@@ -38,7 +41,7 @@ class Example:
 
 
 def load_examples(path: Path) -> list[Example]:
-    """All examples of a JSONL file.
+    """All examples of a JSONL file: corpus rows, or independent rows (only text and steps).
 
     Raises:
         FileNotFoundError: the file is missing (regenerate with `python -m intents.corpus`).
@@ -57,8 +60,17 @@ def load_examples(path: Path) -> list[Example]:
                     (step["intent"], float(step["intensity"]), int(step["repeat"]))
                     for step in record["steps"]
                 )
-                examples.append(Example(record["text"], steps, tuple(record["labels"]),
-                                        record["lang"], record["family"]))
+                labels = tuple(record.get("labels") or (step[0] for step in steps))
+                examples.append(Example(record["text"], steps, labels,
+                                        record.get("lang") or _language(record["text"]),
+                                        record.get("family") or f"independent/{path.stem}"))
             except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
                 raise ValueError(f"{path}:{number}: not a corpus example ({error})") from error
     return examples
+
+
+def _language(text: str) -> str:
+    """"ko", "en" or "mix", from the scripts the text uses."""
+    hangul = any("가" <= char <= "힣" for char in text)
+    latin = any("a" <= char.lower() <= "z" for char in text)
+    return "mix" if hangul and latin else "ko" if hangul else "en"

@@ -43,6 +43,14 @@ MAX_INPUT_CHARS = 300
 MAX_STEPS = 20
 _NO_MODIFIERS = frozenset({"neutral", "chat", "talk"})
 _LATIN_WORD = re.compile(r"[a-z]+")
+# A step that is only a direction ("look up, then down", "위 봤다가 아래") continues the looking.
+_BARE_DIRECTIONS = {
+    **dict.fromkeys(("up", "upward", "upwards", "위", "위로", "위쪽", "위쪽으로"), "look_up"),
+    **dict.fromkeys(("down", "downward", "downwards", "아래", "아래로", "아래쪽", "아래쪽으로",
+                     "밑", "밑으로"), "look_down"),
+    **dict.fromkeys(("left", "to the left", "왼쪽", "왼쪽으로", "왼편"), "look_left"),
+    **dict.fromkeys(("right", "to the right", "오른쪽", "오른쪽으로", "오른편"), "look_right"),
+}
 
 
 class Interpreter(ABC):
@@ -135,6 +143,8 @@ class ClassifierInterpreter(Interpreter):
         """The intent of one segment, with negation and the low-confidence fallback applied."""
         if part.negated and part.trivial:
             return _Decision(part, "neutral", RULE_CONFIDENCE, 0.0)
+        if not part.negated and part.text in _BARE_DIRECTIONS:
+            return _Decision(part, _BARE_DIRECTIONS[part.text], RULE_CONFIDENCE, 0.0)
         intent, confidence, chat = self.classify(part.text)
         if intent != "chat" and confidence < self.min_confidence:
             return _Decision(part, "chat", 1.0 - confidence, chat)
@@ -186,23 +196,18 @@ def _apply_clause_mood(decisions: list[_Decision]) -> list[_Decision]:
 def _drop_cancelled(decisions: list[_Decision]) -> list[_Decision]:
     """The commands that actually play.
 
-    A `neutral` is dropped when another command follows it in the same clause ("웃지 말고 윙크해",
-    "stop smiling and nod": the new step replaces the old one anyway) or when a later segment says
-    "instead"; repeated neutrals collapse into one.
+    A negation is dropped when another expression follows it ("웃지 말고 윙크해", "don't smile,
+    just wink", "stop smiling and nod"): the new step replaces the old face anyway. An explicit
+    reset ("진정하고 웃어") stays; repeated neutrals collapse into one.
     """
     commands = [decision for decision in decisions if decision.is_command]
     kept: list[_Decision] = []
     for index, decision in enumerate(commands):
-        later = commands[index + 1 :]
         if decision.intent == "neutral":
-            same_clause = any(
-                other.segment.clause == decision.segment.clause and other.intent != "neutral"
-                for other in later
+            replaced = decision.segment.negated and any(
+                other.intent != "neutral" for other in commands[index + 1 :]
             )
-            instead = decision.segment.instead or any(other.segment.instead for other in later)
-            if same_clause or (instead and decision.segment.negated and later):
-                continue
-            if kept and kept[-1].intent == "neutral":
+            if replaced or (kept and kept[-1].intent == "neutral"):
                 continue
         kept.append(decision)
     return kept

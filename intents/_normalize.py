@@ -25,6 +25,8 @@ from intents._hangul import (
 # not a letter, digit or space becomes a space.
 KEPT_PUNCTUATION = frozenset(",.!?;:'\"")
 _CHAR_MAP = str.maketrans({"‘": "'", "’": "'", "`": "'", "“": '"', "”": '"', "×": "x", "…": "."})
+# Arrows between commands ("윙크→뽀뽀", "smile -> wink") mean "then": they become commas.
+_ARROW = re.compile(r"\s*(?:-+>|=+>|[→⇒➡➔⟶])\s*")
 _LAUGH_RUN = re.compile(r"[ㅋㅎㅠㅜㄷㄱㅡ]{2,}")
 # A single laughing/crying letter is noise unless a vowel follows it (then it may be a typing
 # slip that composes, "ㅎㅐ" → "해"); ㅠ/ㅜ after a consonant letter are such slips too.
@@ -50,6 +52,7 @@ def normalize(text: str) -> str:
         The cleaned text with single spaces; empty when nothing meaningful is left.
     """
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    text = _ARROW.sub(", ", text)
     text = "".join(_clean_char(char) for char in text).lower()
     text = _SPACES.sub(" ", text)
     text = _LAUGH_RUN.sub(" ", text)

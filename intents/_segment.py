@@ -16,7 +16,7 @@ classifier can say what is being negated; the interpreter turns it into `neutral
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from intents._hangul import has_hangul
 
@@ -32,8 +32,18 @@ _KO_AFTER_WORDS = frozenset({
 _KO_AFTER_SUFFIX = re.compile(r"(?:다음에|다음엔|후에|뒤에|고나서)$")
 _KO_GO_BLOCKERS = ("싶", "있", "계", "나니", "보니", "말았")
 _KO_GO_NOT_CONNECTIVE = re.compile(
-    r"(?:최고|광고|창고|냉장고|사고|라고|다고|냐고|자고|려고|그리고)$"
+    r"(?:최고|광고|창고|냉장고|사고|(?<!놀)라고|다고|냐고|자고|려고|그리고|배꼽잡고)$"
 )
+# "먼저 웃고, 마지막으로 뽀뽀", "first smile, finally wink": order words, not part of a step.
+_SEQUENCE_ADVERBS = re.compile(
+    r"(?:^|\s)(?:먼저|우선|일단|처음엔|처음에는?|마지막으로|마지막엔|끝으로|다음으로|이번엔|"
+    r"first|firstly|secondly|next|finally|lastly|to start|at first)(?=\s|$)"
+)
+# "웃다가윙크해" written without a space: "-다가" inside a word, not "다가와" (come closer).
+# "배꼽 잡고 웃어" (laugh holding one's belly) is one step, not "잡다" then "웃다".
+_BELLY = re.compile(r"배꼽\s+잡고")
+_INNER_DAGA = re.compile(r"^([가-힣]+?다가)([가-힣]{2,})$")
+_DAGA_VERBS = ("오", "와", "가", "갈", "올", "온", "간", "서")
 _DIRECTIONS = frozenset({"up", "down", "left", "right", "back", "forth"})
 _EN_SPLIT = re.compile(r"^(?:and|while|before|followed\s+by|&)$")
 
@@ -47,8 +57,12 @@ _FRAMING = re.compile(
     r"try|be a dear|come on|c'mon|cmon|hurry(?: up)?|quick|now|please|hey)$"
 )
 _KO_NEGATION = re.compile(r"([가-힣])지\s*(?:좀\s*)?(?:마|말|맙)\S*")
+# "웃기지 마" is "don't be ridiculous" (웃기다), not "don't smile" (웃다).
+_KO_NOT_NEGATION = re.compile(r"웃기지\s*(?:좀\s*)?(?:마|말|맙)")
+# "웃음이 안 멈춰" (I can't stop laughing) says that something does not stop.
 _KO_STOP_WORD = re.compile(
-    r"(?:^|\s)(?:그만(?!큼)\S*|멈춰\S*|멈추\S*|스톱|중지\S*|중단\S*|금지\S*|정지\S*)"
+    r"(?:^|(?<!안)(?<!못)\s)(?:그만(?!큼)\S*|멈춰\S*|멈추\S*|스톱|중지\S*|중단\S*|금지\S*|"
+    r"정지\S*)"
 )
 _EN_POSITIVE_FRAME = re.compile(r"\bwhy\s+(?:don't|dont|do\s+not|not)\s+(?:you|u)\b")
 _EN_NEGATION = re.compile(
@@ -67,6 +81,9 @@ _FILLERS = frozenset({
     "just", "ok", "okay", "hey", "away", "everything", "quick", "alright", "c'mon", "cmon",
     "come", "on", "try", "go", "ahead", "so", "yo", "well", "oh", "haha", "hahaha", "lol", "lmao",
     "hmm", "um", "uh", "for", "me", "again",
+    # "stop making that face", "그 표정 짓지 마": what is negated is the current face itself
+    "making", "face", "faces", "expression", "expressions", "표정", "얼굴", "그런", "그", "짓",
+    "짓는", "such", "a", "weird", "funny", "those", "돼", "됐어", "해도",
 })
 
 
@@ -80,8 +97,6 @@ class Segment:
         clause: index of the clause it belongs to.
         governs: whether this segment sets the mood of its clause.
         negated: the segment asks to stop or not do something.
-        instead: the segment says "instead" ("웃지 말고 …", "… 대신", "wink instead"): a
-            negation next to it is replaced by the other step, not played as `neutral`.
     """
 
     text: str
@@ -89,12 +104,11 @@ class Segment:
     clause: int
     governs: bool
     negated: bool = False
-    instead: bool = False
 
     @property
     def trivial(self) -> bool:
         """True when nothing but filler words is left ("그만해" → "해", "stop it" → "it")."""
-        return all(word in _FILLERS for word in self.text.split())
+        return all(word.strip(",.!?;:'\"") in _FILLERS for word in self.text.split())
 
 
 def split_clauses(text: str) -> list[str]:
@@ -107,11 +121,10 @@ def segment(text: str) -> list[Segment]:
     """All candidate steps of a normalised utterance, in play order.
 
     Framing parts ("나 보고", "do me a favor") and filler-only parts ("please", "ㅎㅎ") are no
-    steps; a part that only says "instead" marks the step before it.
+    steps.
     """
     segments: list[Segment] = []
-    for index, clause in enumerate(split_clauses(text)):
-        parts, governor = _split_clause(clause)
+    for index, (parts, governor) in enumerate(_ordered_clauses(split_clauses(text))):
         framing = [position for position, part in enumerate(parts) if _FRAMING.match(part)]
         if len(parts) > 1 and len(framing) < len(parts):
             governor = _reindex(governor, framing, len(parts))
@@ -120,9 +133,30 @@ def segment(text: str) -> list[Segment]:
             piece = _make_segment(part, index, position == governor)
             if piece.negated or not piece.trivial:
                 segments.append(piece)
-            elif piece.instead and segments:
-                segments[-1] = replace(segments[-1], instead=True)
     return segments
+
+
+def _ordered_clauses(clauses: list[str]) -> list[tuple[list[str], int]]:
+    """Each clause split into parts, in play order.
+
+    A clause that is only "before X" ("before you smile, blink", "웃기 전에, 윙크해") plays after
+    the clause that follows it; a Korean clause ending in "-고" that another clause follows
+    ("먼저 웃고, 그다음 윙크") loses the connective.
+    """
+    split = [_split_clause(clause, last=position == len(clauses) - 1)
+             for position, clause in enumerate(clauses)]
+    ordered: list[tuple[list[str], int]] = []
+    position = 0
+    while position < len(split):
+        parts, governor, plays_after_next = split[position]
+        if plays_after_next and position + 1 < len(split):
+            following = split[position + 1]
+            ordered.extend([(following[0], following[1]), (parts, governor)])
+            position += 2
+            continue
+        ordered.append((parts, governor))
+        position += 1
+    return ordered
 
 
 def _reindex(governor: int, removed: list[int], count: int) -> int:
@@ -132,14 +166,24 @@ def _reindex(governor: int, removed: list[int], count: int) -> int:
     return survivors.index(nearest)
 
 
-def _split_clause(clause: str) -> tuple[list[str], int]:
+def _split_clause(clause: str, last: bool = True) -> tuple[list[str], int, bool]:
     """Split one clause at verb connectives; "before/-기 전에" swaps the order of its halves.
 
-    Returns the parts in play order and the index of the governing part.
+    Args:
+        clause: one clause.
+        last: no clause follows it (a final "-고" is then kept: there is nothing it joins).
+
+    Returns:
+        The parts in play order, the index of the governing part, and whether the clause is a
+        dangling "before X" that plays after the next clause.
     """
-    words = clause.split()
+    clause = _BELLY.sub("배꼽잡고", _SEQUENCE_ADVERBS.sub(" ", clause))
+    words = _split_inner_daga(clause.split())
+    if not last and words and _is_go_connective(words[-1], "하"):
+        words[-1] = words[-1][:-1]
     parts: list[list[str]] = [[]]
     reverse_at: list[int] = []
+    dangling = bool(words) and words[0] == "before"
     index = 0
     while index < len(words):
         if _is_direction_pair(words, index):
@@ -152,6 +196,7 @@ def _split_clause(clause: str) -> tuple[list[str], int]:
         if split and parts[-1]:
             if reverse:
                 reverse_at.append(len(parts) - 1)
+                dangling = dangling or index + 1 + skip >= len(words)
             parts.append([])
         index += 1 + skip
     texts = [" ".join(part) for part in parts if part]
@@ -161,7 +206,19 @@ def _split_clause(clause: str) -> tuple[list[str], int]:
             texts[position], texts[position + 1] = texts[position + 1], texts[position]
             if governor in (position, position + 1):
                 governor = 2 * position + 1 - governor
-    return texts, governor
+    return texts, governor, dangling
+
+
+def _split_inner_daga(words: list[str]) -> list[str]:
+    """"웃다가윙크해" → "웃다가", "윙크해"; "다가와" and "바다가" stay whole."""
+    result: list[str] = []
+    for word in words:
+        inner = _INNER_DAGA.match(word)
+        if inner and not inner.group(2).startswith(_DAGA_VERBS):
+            result.extend(inner.groups())
+        else:
+            result.append(word)
+    return result
 
 
 def _connective(word: str, following: list[str]) -> tuple[str, int, bool, bool]:
@@ -216,16 +273,17 @@ def _is_go_connective(word: str, following: str) -> bool:
 def _make_segment(part: str, clause: int, governs: bool) -> Segment:
     """Read negation off one segment and keep the rest for the classifier."""
     text = _EN_POSITIVE_FRAME.sub(" ", part)
-    instead = bool(_EN_INSTEAD.search(part)) or "대신" in part
     negated = False
     for pattern, replacement in ((_KO_NEGATION, r"\1"), (_KO_STOP_WORD, " "), (_EN_NEGATION, " ")):
+        if pattern is _KO_NEGATION and _KO_NOT_NEGATION.search(text):
+            continue
         stripped = pattern.sub(replacement, text)
         if stripped != text:
             negated, text = True, stripped
     text = _EN_INSTEAD.sub(" ", text).replace("대신", " ")
     words = part.split()
     if words[-1] == "말" or words[-1].endswith("지말"):
-        negated, instead = True, True
+        negated = True
         text = text.removesuffix("말").removesuffix(" ")
     text = " ".join(text.split())
-    return Segment(text, part, clause, governs, negated, instead)
+    return Segment(text, part, clause, governs, negated)

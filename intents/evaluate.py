@@ -2,7 +2,8 @@
 
 A row counts as correct only if the whole step sequence matches: intents in order, intensity
 bucket and repeat of every step. Reported overall, per intent (over rows containing it), per
-kind of row and per language, with the most frequent confusions.
+kind of row and per language, with the most frequent confusions. `--independent` evaluates the
+sets in `data/independent/` instead: phrasings other people wrote from EXPRESSIONS.md alone.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contracts.plan import Plan
-from intents._dataset import HELDOUT_PATH, Example, StepTuple, load_examples
+from intents._dataset import (
+    HELDOUT_PATH,
+    INDEPENDENT_DIR,
+    TRAIN_PATH,
+    Example,
+    StepTuple,
+    load_examples,
+)
 from intents._interpreter import ClassifierInterpreter, Interpreter
 from intents.corpus._lexicon_en import HELD_OUT as _ENGLISH_HELD
 from intents.corpus._lexicon_ko import HELD_OUT as _KOREAN_HELD
@@ -26,8 +34,15 @@ _KINDS = {"seq": "sequence", "instead": "sequence", "neg": "negation", "chat": "
           "hand": "hand-written", "mix": "mixed language", "quote": "talk (quoted)"}
 
 
-def _novelty(example: Example) -> str:
-    """Why the row is held out: a whole unseen phrase family, or an unseen template/line."""
+def _novelty(example: Example, trained: frozenset[str]) -> str:
+    """Why the row is held out: a whole unseen phrase family, or an unseen template/line.
+
+    Independently written rows are split by whether the same text also occurs in the training
+    split (common short lines like "hi" or "blink twice" do).
+    """
+    if example.kind == "independent":
+        seen = example.text.strip().lower() in trained
+        return "independent, text also trained" if seen else "independent, unseen text"
     if set(example.family.split("/")[-1].split("+")) & HELD_FAMILIES:
         return "unseen family"
     return "unseen template/line"
@@ -49,6 +64,7 @@ def _describe(steps: Iterable[StepTuple]) -> str:
 class Report:
     """Counts of exact matches, by group."""
 
+    trained: frozenset[str] = frozenset()
     total: int = 0
     correct: int = 0
     groups: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
@@ -61,7 +77,7 @@ class Report:
         self.correct += hit
         keys = {f"intent:{intent}" for intent, _, _ in example.steps}
         keys |= {f"kind:{_KINDS.get(example.kind, 'single step')}", f"lang:{example.lang}",
-                 f"novelty:{_novelty(example)}"}
+                 f"novelty:{_novelty(example, self.trained)}"}
         for key in keys:
             self.groups[key][0] += hit
             self.groups[key][1] += 1
@@ -86,17 +102,24 @@ class Report:
         }
 
 
-def evaluate(interpreter: Interpreter, examples: list[Example]) -> Report:
-    """Run every example through the interpreter and count exact sequence matches."""
-    report = Report()
+def evaluate(
+    interpreter: Interpreter, examples: list[Example], trained: frozenset[str] = frozenset()
+) -> Report:
+    """Run every example through the interpreter and count exact sequence matches.
+
+    Args:
+        trained: lowercased training texts, to tell independent rows that happen to repeat a
+            training line from unseen ones.
+    """
+    report = Report(trained=trained)
     plans = interpreter.interpret_many(example.text for example in examples)
     for example, plan in zip(examples, plans, strict=True):
         report.add(example, predicted_steps(plan))
     return report
 
 
-def _print(report: Report, show_errors: int) -> None:
-    print(f"held-out exact sequence match: {report.accuracy:.2%} ({report.correct}/{report.total})")
+def _print(report: Report, show_errors: int, title: str = "held-out") -> None:
+    print(f"{title} exact sequence match: {report.accuracy:.2%} ({report.correct}/{report.total})")
     for prefix, title in (("novelty:", "by why held out"), ("kind:", "by kind"),
                           ("lang:", "by language"), ("intent:", "by intent")):
         print(f"\n{title}:")
@@ -117,15 +140,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--show-errors", type=int, default=0, metavar="N",
                         help="also list the first N misclassified rows")
+    parser.add_argument("--independent", action="store_true",
+                        help="evaluate each set in data/independent/ instead of --data")
     args = parser.parse_args(argv)
     interpreter = (ClassifierInterpreter.from_file(args.model) if args.model
                    else ClassifierInterpreter.from_file())
-    report = evaluate(interpreter, load_examples(args.data))
+    paths = sorted(INDEPENDENT_DIR.glob("*.jsonl")) if args.independent else [args.data]
+    trained = frozenset(
+        example.text.strip().lower() for example in load_examples(TRAIN_PATH)
+    ) if args.independent else frozenset()
+    reports = {path.stem: evaluate(interpreter, load_examples(path), trained) for path in paths}
     try:
         if args.json:
-            print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+            print(json.dumps({name: report.as_dict() for name, report in reports.items()}
+                             if args.independent else reports[args.data.stem].as_dict(),
+                             ensure_ascii=False, indent=2))
         else:
-            _print(report, args.show_errors)
+            for name, report in reports.items():
+                _print(report, args.show_errors, title=name)
+                print()
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         sys.stderr.close()
     return 0

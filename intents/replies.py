@@ -15,13 +15,18 @@ from intents._hangul import has_hangul
 from intents._normalize import normalize
 
 ChatKind = Literal[
-    "greeting", "name", "how_are_you", "thanks", "goodbye", "compliment", "question", "other"
+    "introduce", "joke", "greeting", "name", "how_are_you", "thanks", "goodbye", "compliment",
+    "question", "other",
 ]
 Language = Literal["ko", "en"]
 LONG_TEXT = 500
 
 # Checked in this order: the first kind whose pattern matches wins.
 _KIND_PATTERNS: tuple[tuple[ChatKind, re.Pattern[str]], ...] = (
+    ("introduce", re.compile(r"자기\s?소개|너\s?소개|너에\s?대해|introduce yourself|"
+                             r"about yourself")),
+    ("joke", re.compile(r"농담|웃긴\s?(?:얘기|이야기)|재밌는\s?(?:얘기|이야기)|\bjokes?\b|"
+                        r"funny story")),
     ("thanks", re.compile(r"고마|감사|땡큐|thank|thx|\bty\b|appreciate|cheers")),
     ("goodbye", re.compile(r"잘\s?가|잘\s?자|안녕히|바이|또\s?봐|내일\s?봐|갈게|굿나잇|빠이|\bbye|"
                            r"see (?:you|ya)|good ?night|night night|gotta go|have to go|"
@@ -47,6 +52,10 @@ _KIND_PATTERNS: tuple[tuple[ChatKind, re.Pattern[str]], ...] = (
 
 _REPLIES: dict[Language, dict[ChatKind, tuple[str, ...]]] = {
     "ko": {
+        "introduce": ("안녕하세요, 저는 말하는 초상화예요. 웃고, 윙크하고, 끄덕일 수 있어요.",
+                      "저는 표정 짓는 사진이에요. '웃어줘'나 '윙크해'라고 말해 보세요!"),
+        "joke": ("세상에서 가장 뜨거운 과일은? 천도복숭아!", "바나나가 웃으면? 바나나킥!",
+                 "왕이 넘어지면? 킹콩!"),
         "greeting": ("안녕하세요! 만나서 반가워요.", "안녕! 오늘 기분은 어때요?",
                      "반가워요! 뭐 하고 놀까요?"),
         "name": ("저는 말하는 초상화예요. 웃어줘, 윙크해 같은 말을 해 보세요.",
@@ -64,6 +73,11 @@ _REPLIES: dict[Language, dict[ChatKind, tuple[str, ...]]] = {
                   "알겠어요. 표정이 필요하면 말해 주세요."),
     },
     "en": {
+        "introduce": ("Hi, I'm a talking portrait. I can smile, wink, nod and more.",
+                      "I'm a photo that makes faces. Try 'smile' or 'wink at me'!"),
+        "joke": ("Why did the photo go to jail? It was framed!",
+                 "I'd tell you a joke about paper, but it's tearable.",
+                 "What do you call a portrait that talks? A speaking likeness!"),
         "greeting": ("Hi there! Nice to meet you.", "Hello! How are you today?",
                      "Hey! What shall we do?"),
         "name": ("I'm a talking portrait. Try 'smile' or 'wink at me'.",

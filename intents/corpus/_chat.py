@@ -69,6 +69,19 @@ KOREAN_CHAT: tuple[str, ...] = (
     "무서운 꿈 꿨어", "벌레 봐서 소름 돋았어", "그 사람이 나한테 윙크했어", "고개가 뻐근해",
     "눈이 피곤해", "눈 감으면 잠이 와", "왼쪽 다리가 아파", "오른손으로 써", "위층에 누가 살아?",
     "밑에 있는 거 뭐야?", "하늘이 맑다", "바닥이 미끄러워", "키스신 나오는 드라마 봤어",
+    # questions about asking, idioms with expression words, the user's own reactions
+    "잠깐 하나만 물어봐도 될까?", "하나 물어봐도 돼?", "물어볼 게 있어", "질문 있어요",
+    "궁금한 게 있어",
+    "그만 좀 물어보라니까", "그만 물어봐요", "웃기지 마", "웃기지 마 진짜", "웃기지 말라고",
+    "웃기고 있네",
+    "웃음이 안 멈춰", "웃음이 멈추질 않아", "눈물이 안 멈춰", "너 좀 슬퍼 보인다", "너 화나 보인다",
+    "너 피곤해 보여", "오늘 기분 좋아 보이네", "나 방금 엄청 놀라서 심장 떨어질 뻔",
+    "아까 너무 놀라서 소리 질렀어", "무서워서 잠을 못 잤어", "웃겨서 배 아파", "슬퍼서 울었어",
+    "놀라지 마, 나 이사 가", "놀라지 마 나 결혼해", "웃지 마 진지한 얘기야", "자기소개 부탁해",
+    "자기소개 좀 해봐", "너 소개 좀 해줘", "너에 대해 알려줘", "웃긴 얘기 하나 해줘",
+    "재밌는 얘기 해줘",
+    "농담 하나 해줘", "옛날 얘기 해줘", "혀 좀 내밀어 봐", "메롱 해줘", "메롱", "하품 좀 해봐",
+    "윙크하는 법 좀 알려줘", "표정 바꿀 수 있니?", "고개 끄덕이는 건 어떻게 해?",
 )
 
 ENGLISH_CHAT: tuple[str, ...] = (
@@ -141,6 +154,16 @@ ENGLISH_CHAT: tuple[str, ...] = (
     "my eyes are tired", "i get sleepy when i close my eyes", "my left leg hurts",
     "i write with my right hand", "who lives upstairs?", "what's that down there?",
     "the sky is clear", "the floor is slippery", "i watched a drama with a kiss scene",
+    # idioms with expression words, observations, content requests
+    "can you look up tomorrow's weather?", "look it up online", "look up the word for me",
+    "don't look down on people", "people look down on me", "i look up to you", "look who's talking",
+    "you look so confused haha", "you look kinda surprised lol", "you look sleepy",
+    "you seem sad today", "ew that's so gross", "that was scary",
+    "i was really surprised this morning", "please introduce yourself",
+    "tell me about yourself", "introduce yourself to everyone", "tell us about yourself",
+    "tell me a funny story", "what's your laugh like?", "can i ask you something?",
+    "stop asking me questions", "i can't stop smiling today", "wave hello", "wave goodbye",
+    "stick out your tongue", "make a funny face", "do something cool",
 )
 
 # Templates over a Korean verb core's forms; every rendering is chat.
@@ -187,6 +210,7 @@ KOREAN_STATES: tuple[str, ...] = (
 KOREAN_STATE_FRAMES: tuple[str, ...] = (
     "{s}", "{s}?", "나 {s}", "너 {s}?", "나 너무 {s}", "오늘 {s}", "요즘 {s}", "진짜 {s}",
     "{s} ㅠㅠ", "좀 {s}", "너도 {s}?", "왜 {s}?", "나 지금 {s}", "넌 안 {s}?", "엄청 {s}",
+    "너 {s} 보여", "오늘 {s} 보이네",
 )
 # Things the portrait cannot do, asked for politely: answered as chat, never a random face.
 KOREAN_UNSUPPORTED: tuple[str, ...] = (
@@ -214,6 +238,8 @@ ENGLISH_UNSUPPORTED: tuple[str, ...] = (
     "wave your hand", "eat something", "drink some water", "draw a picture", "read a book",
     "spin around", "lie down", "walk", "call someone", "search the web", "count to ten",
     "do a backflip", "raise your hand", "play some music", "take a selfie", "cook dinner",
+    "wave your hand at me", "wave hi", "wave to us", "stick your tongue out", "whistle",
+    "snap your fingers",
     "clean your room", "do your homework", "turn around", "give me a hug", "high five",
     "tell me the time", "open the window", "write a poem",
 )

@@ -37,6 +37,8 @@ ADJ_FRAMES: tuple[str, ...] = (
     "{adj} expression please", "act like you're {adj}", "get {adj}", "{adj}!", "{adj} look",
     "could you look {adj}?", "look {adj} for me", "can you act {adj}?", "show me {adj}",
     "give me your best {adj} face", "make your face look {adj}", "feel {adj}",
+    "what does a {adj} face look like?", "what do you look like when you're {adj}?",
+    "show me what {adj} looks like", "let's see your {adj} face",
 )
 FIXED_FRAMES: tuple[str, ...] = ("{x}", "{x}!", "{x} please", "{x} for me", "now {x}", "{x} ok")
 
@@ -79,6 +81,7 @@ NEGATIONS: tuple[str, ...] = (
     "don't {x}", "do not {x}", "stop {ing}", "no more {ing}", "quit {ing}", "please stop {ing}",
     "stop {ing} please", "can you stop {ing}?", "dont {x}", "enough {ing}", "never {x}",
     "please don't {x}", "stop {ing} now", "no {ing}", "could you stop {ing}?", "stop {ing} already",
+    "enough with the {ing}", "cut out the {ing}",
 )
 NEGATED_THEN: tuple[str, ...] = (
     "don't {x}, {y} instead", "stop {ing} and {y}", "don't {x}, just {y}", "instead of {ing}, {y}",

@@ -239,7 +239,7 @@ def _chat(rng: random.Random) -> Iterator[Row]:
     chat_step = (_step("chat"),)
     for source, lines in (("ko", C.KOREAN_CHAT), ("en", C.ENGLISH_CHAT)):
         for index, line in enumerate(lines):
-            row = Row(line, chat_step, ("chat",), f"chat/{source}/{index}", index % 6 == 2)
+            row = Row(line, chat_step, ("chat",), f"chat/{source}/{index}", index % 10 == 2)
             yield row
             for _ in range(2):
                 yield Row(N.chat_noise(line, rng), chat_step, ("chat",), row.family, row.held)

@@ -70,6 +70,8 @@ REQUESTS: tuple[str, ...] = (
     "{fut} 수 있어요?", "{a} 주면 안 돼?", "{a} 줄 수 있나요?", "{a} 봐 주세요", "{a}주세용",
     "{a}봐라", "{fut} 줄 알아?", "{a} 봐줄래?", "{a} 주겠니?", "{a}줘라", "{a}줄래",
     "{a} 보자", "{a} 주시겠어요?", "{a}봐줘", "{a} 봐 볼래?", "{eu}셔도 돼요", "{a}볼까?",
+    "{neun} 거 보고 싶어", "{neun} 거 보고 싶다", "{neun} 모습 보여줘", "{neun} 거 보여줘",
+    "{neun} 거 보여 주세요", "{neun} 거 한번 보자",
 )
 
 # Words people put in front of a request; they carry no meaning for the step.

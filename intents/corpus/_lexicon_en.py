@@ -76,12 +76,13 @@ ENGLISH: dict[str, list[EnCore]] = {
     ],
     "talk": [
         en("say a few words to everyone"), en("talk to everyone"), en("give a greeting"),
-        en("introduce yourself to everyone"), en("tell us about yourself"), en("speak to us"),
+        en("speak to us"), en("say hello to my friends"), en("say hi to my mom"),
+        en("read this out loud"), en("repeat after me"), en("say this"), en("read it aloud"),
         en("say something to me"), en("talk for a bit"), en("give a little speech"),
         en("say something"), en("talk to me"), en("speak"), en("say hello"), en("say hi"),
-        en("introduce yourself"), en("tell me something"), en("talk"), en("start talking"),
+        en("tell me something"), en("talk"), en("start talking"),
         en("speak up"), en("say a few words"), en("greet me"), en("greet everyone"),
-        en("say anything"), en("tell me about yourself"), en("say hi to everyone"),
+        en("say anything"), en("say hi to everyone"),
         en("give a speech"), en("say a word"),
         en("chat with me"), en("read something out loud"),
         en_np("greeting"), en_np("short speech"), en("say good morning"),
@@ -97,19 +98,19 @@ ENGLISH: dict[str, list[EnCore]] = {
         en_adj("amazed"), en_adj("startled"), en_adj("stunned"),
         en_np("surprised face"), en_np("shocked face"), en_np("wow face"), en_np("gasp"),
         en_fixed("surprise!"), en("show surprise"), en("make an omg face"),
-        en("look like you saw a ghost"), en_adj("caught off guard"),
+        en_adj("caught off guard"),
     ],
     "sad": [
         en("be gloomy"), en("look like you're about to cry"),
         en("look sad"), en("pretend to be sad"), en("act sad"), en("shed a tear"),
         en("cry like a baby"), en_adj("sorry for yourself"), en_adj("glum"),
         en_adj("downcast"), en_adj("crestfallen"), en_np("crying face"), en_np("pout"),
-        en("cry"), en("frown"), en("pout"), en("sulk"), en("weep"), en("sob"),
+        en("cry"), en("pout"), en("sulk"), en("weep"), en("sob"),
         en("tear up"), en("look down in the dumps"), en("show sadness"),
         en_adj("sad"), en_adj("unhappy"), en_adj("upset"), en_adj("depressed"),
         en_adj("gloomy"), en_adj("heartbroken"), en_adj("disappointed"),
         en_adj("miserable"), en_adj("down"), en_adj("blue"), en_adj("sorrowful"),
-        en_np("sad face"), en_np("frown"), en_np("pouty face"), en_np("teary face"),
+        en_np("sad face"), en_np("pouty face"), en_np("teary face"),
         en_fixed("boo hoo"), en("be sad"), en("feel sad"),
     ],
     "angry": [
@@ -124,7 +125,8 @@ ENGLISH: dict[str, list[EnCore]] = {
         en_adj("irritated"), en_adj("grumpy"), en_adj("pissed off"),
         en_adj("livid"), en_adj("cross"), en_np("angry face"), en_np("mad face"),
         en_np("grumpy face"), en_np("scowl"), en("give me the stink eye"),
-        en("act mad"), en("frown angrily"),
+        en("act mad"), en("frown angrily"), en("frown"), en_np("frown"), en("frown at me"),
+        en("give me an annoyed look"), en("look irritated"),
     ],
     "fear": [
         en("shiver with fear"), en("look spooked"),
@@ -139,6 +141,7 @@ ENGLISH: dict[str, list[EnCore]] = {
         en_adj("nervous"), en_adj("petrified"), en_adj("anxious"),
         en_np("scared face"), en_np("fearful face"), en_np("frightened look"),
         en("act like you saw a monster"), en("pretend to be scared"),
+        en("look like you saw a ghost"), en("pretend you saw a ghost"), en("act spooked"),
     ],
     "disgust": [
         en("make a stinky face"), en("look like you smelled something gross"),
@@ -164,7 +167,7 @@ ENGLISH: dict[str, list[EnCore]] = {
         en_adj("lost"), en_adj("bewildered"), en_adj("unsure"),
         en_adj("clueless"), en_adj("skeptical"), en_adj("curious"), en_np("confused face"),
         en_np("puzzled look"), en_np("huh face"), en_np("quizzical look"),
-        en("look like you don't get it"), en_fixed("huh?"),
+        en("look like you don't get it"), en_fixed("huh?"), en("act like you don't understand"),
     ],
     "close_eyes": [
         en("close your eyes for a moment"), en("close your eyes for me"),
@@ -249,12 +252,9 @@ ENGLISH: dict[str, list[EnCore]] = {
 
 # Paraphrases of trained families, kept out of training to measure generalisation.
 HELD_OUT = frozenset({
-    "put on a smile", "adj:cheerful", "chortle", "guffaw", "flicker your eyes", "bat your eyes",
-    "wink playfully", "throw a wink", "give a greeting", "greet everyone", "adj:flabbergasted",
-    "adj:startled", "adj:glum", "adj:gloomy", "furrow your brow", "fume", "cower",
-    "adj:frightened", "adj:appalled", "np:eww face", "adj:befuddled", "act confused", "doze off",
-    "keep your eyes closed", "nod in agreement", "nod your head yes", "shake it no",
-    "turn your head side to side", "peek left", "face right", "peek up", "look down low",
-    "smooch", "np:air kiss", "hold still", "np:poker face", "look towards the right",
+    "chortle", "guffaw", "flicker your eyes", "wink playfully", "give a greeting",
+    "adj:flabbergasted", "adj:glum", "fume", "adj:appalled", "adj:befuddled", "face right",
+    "peek up", "look down low", "np:air kiss", "look towards the right", "shiver with fear",
+    "make a stinky face", "be gloomy", "look lost", "bob your head",
 })
 ENGLISH = hold(ENGLISH, HELD_OUT)

@@ -39,6 +39,7 @@ def _look(direction: str, toward: str, place: str) -> list[KoCore]:
     cores += vp(f"{place}(을)", BWA, key=place)
     cores += vp(f"{toward} 시선(을)", DOLLYEO, key=f"{name}시선")
     cores += vp(f"{toward}", BWA, key=f"{name}으로봐")
+    cores += vp(f"{name}에", BWA, key=f"{name}에봐")
     return cores
 
 
@@ -89,8 +90,6 @@ MOTIONS: dict[str, list[KoCore]] = {
         *vp("목소리(를)", "들려|들려주|들려주|들려준|들려줄|들려주는"),
         *vp("뭔가", "말해|말하|말하|말한|말할|말하는", key="뭔가말해"),
         *vp("인사(를)", HADA, key="인사를해"),
-        *vp("", "소개해|소개하|소개하|소개한|소개할|소개하는"),
-        *noun("자기소개"),
         *noun("스피치"),
         *vp("", "말해|말하|말하|말한|말할|말하는"),
         *vp("말(을)", HADA, key="말해"),
@@ -100,7 +99,6 @@ MOTIONS: dict[str, list[KoCore]] = {
         *vp("아무 말이나", HADA, key="아무말이나해"),
         *vp("무슨 말이든", HADA, key="무슨말이든해"),
         *vp("", "인사해|인사하|인사하|인사한|인사할|인사하는"),
-        *vp("자기소개(를)", HADA, key="자기소개해"),
         *vp("뭐라고", "말해|말하|말하|말한|말할|말하는", key="뭐라고말해"),
         *vp("", "떠들어|떠드|떠들|떠든|떠들|떠드는"),
         *vp("", "대답해|대답하|대답하|대답한|대답할|대답하는"),
@@ -241,6 +239,7 @@ MOTIONS: dict[str, list[KoCore]] = {
         *noun("츄"),
         *noun("입맞춤"),
         *noun("손키스"),
+        *vp("손키스(를)", NALLYEO, key="손키스날려"),
         *noun("kiss"),
         *face("뽀뽀하는 표정"),
         *noun("쪽쪽", hada=False),
@@ -263,6 +262,9 @@ MOTIONS: dict[str, list[KoCore]] = {
         *vp("원래대로", "돌아가|돌아가|돌아가|돌아간|돌아갈|돌아가는", key="원래대로돌아가"),
         *vp("원래 표정으로", DORAWA, key="원래표정으로돌아와"),
         *vp("", "멈춰|멈추|멈추|멈춘|멈출|멈추는"),
+        *vp("", "진정해|진정하|진정하|진정한|진정할|진정하는"),
+        *vp("", "정색해|정색하|정색하|정색한|정색할|정색하는"),
+        *vp("정면으로", DORAWA, key="정면으로돌아와"),
         *noun("그만", hada=True),
         *noun("스톱", hada=True),
         *noun("정지"),
@@ -291,12 +293,8 @@ KOREAN: dict[str, list[KoCore]] = {intent: _ALL[intent] for intent in INTENTS if
 
 # Paraphrases of trained families, kept out of training to measure generalisation.
 HELD_OUT = frozenset({
-    "미소띄우", "생긋웃", "빙그레웃", "소리내어웃", "깔깔거리", "눈깜빡거리", "한쪽눈찡긋하",
-    "윙크보내", "무슨말이든해", "화들짝놀라", "깜짝놀란얼굴", "어리둥절하", "삐진표정", "성난표정",
-    "오들오들떨어", "비위상한표정", "역겨워하는표정", "난감한표정", "양쪽눈감", "눈쉬어",
-    "고개끄덕거리", "고개까딱하", "아니라고고개저", "도리질하", "머리흔들", "키스날리",
-    "입술오므리",
-    "기본표정", "포커페이스", "제자리로돌아와", "왼쪽바라", "오른쪽눈", "위바라", "아래시선",
-    "시무룩한얼굴", "웃는모습보여주", "자는표정", "고개좌우로저어",
+    "생긋웃", "한쪽눈찡긋하", "무슨말이든해", "오들오들떨어", "비위상한표정", "난감한표정",
+    "눈쉬어", "고개까딱하", "도리질하", "제자리로돌아와", "왼쪽바라", "오른쪽눈", "위바라",
+    "아래시선", "고개주억거리", "입쭉내밀", "윙크쏘",
 })
 KOREAN = hold(KOREAN, HELD_OUT)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from intents.corpus._cores import HADA, JIEO, KoCore, V, face, noun, vp
 
 UT = V("웃어|웃으|웃|웃은|웃을|웃는")
+STARE = V("쳐다봐|쳐다보|쳐다보|쳐다본|쳐다볼|쳐다보는")
 
 FACES: dict[str, list[KoCore]] = {
     "smile": [
@@ -55,6 +56,10 @@ FACES: dict[str, list[KoCore]] = {
         *noun("김치", hada=False),
     ],
     "laugh": [
+        *vp("킥킥", UT, key="킥킥웃"),
+        *vp("배꼽잡고", UT, key="배꼽잡고웃"),
+        *vp("깔깔깔", UT, key="깔깔깔웃"),
+        *vp("빵", "터져|터지|터지|터진|터질|터지는", key="빵터져"),
         *vp("웃음소리(를)", "내|내|내|낸|낼|내는"),
         *noun("하하호호"),
         *vp("하하", UT, key="하하웃"),
@@ -91,6 +96,9 @@ FACES: dict[str, list[KoCore]] = {
         *noun("깔깔깔", hada=False),
     ],
     "surprise": [
+        *noun("동공지진", hada=False),
+        *face("동공지진 난 표정"),
+        *face("놀라 자빠진 표정"),
         *vp("눈(을) 휘둥그레", "떠|뜨|뜨|뜬|뜰|뜨는", key="눈휘둥그레떠"),
         *face("휘둥그레진 표정"),
         *vp("소스라치게", "놀라|놀라|놀라|놀란|놀랄|놀라는", key="소스라치게놀라"),
@@ -156,6 +164,8 @@ FACES: dict[str, list[KoCore]] = {
         *vp("", "우울해해|우울해하|우울해하|우울해한|우울해할|우울해하는"),
     ],
     "angry": [
+        *face("킹받는 표정"),
+        *vp("화난 듯이", STARE, key="화난듯이쳐다봐"),
         *vp("성질(을)", "내|내|내|낸|낼|내는"),
         *vp("눈(을)", "흘겨|흘기|흘기|흘긴|흘길|흘기는"),
         *vp("", "씩씩대|씩씩대|씩씩대|씩씩댄|씩씩댈|씩씩대는"),
@@ -189,6 +199,8 @@ FACES: dict[str, list[KoCore]] = {
         *face("분노한 표정"),
     ],
     "fear": [
+        *vp("귀신 본 것처럼", HADA, key="귀신본것처럼해"),
+        *face("귀신 본 표정"),
         *face("소름 끼치는 표정"),
         *vp("공포에", "떨어|떠|떨|떤|떨|떠는", key="공포에떨어"),
         *vp("", "기겁해|기겁하|기겁하|기겁한|기겁할|기겁하는"),
@@ -219,6 +231,12 @@ FACES: dict[str, list[KoCore]] = {
         *vp("", "쫄아|쪼|쫄|쫀|쫄|쪼는", key="쫄아"),
     ],
     "disgust": [
+        *face("더러운 거 본 표정"),
+        *face("구린내 맡은 표정"),
+        *face("똥 밟은 표정"),
+        *face("토 나올 것 같은 표정"),
+        *face("이상한 냄새 맡은 표정"),
+        *vp("역겹다는 듯이", STARE, key="역겹다는듯이쳐다봐"),
         *face("징그러운 표정"),
         *face("혐오하는 표정"),
         *face("싫은 표정"),

@@ -96,7 +96,20 @@ def test_replies_are_deterministic_and_fit_the_kind() -> None:
     assert chat_kind("안녕!") == "greeting"
     assert chat_kind("너 진짜 귀엽다") == "compliment"
     assert chat_kind("what time is it?") == "question"
+    assert chat_kind("자기소개 좀 해줄래?") == "introduce"
+    assert chat_kind("could you introduce yourself") == "introduce"
+    assert chat_kind("웃긴 얘기 해줘") == chat_kind("tell me a joke") == "joke"
     assert reply_for("thanks a lot") in ("You're welcome!", "Any time!", "Glad I could help.")
+
+
+def test_content_requests_are_chat_with_a_fitting_reply(interpreter: Interpreter) -> None:
+    introduction = interpreter.interpret("자기소개 좀 해줄래?")
+    joke = interpreter.interpret("tell me a joke please")
+    assert introduction.intents == joke.intents == ["chat"]
+    assert introduction.reply and any(word in introduction.reply for word in ("초상화", "사진"))
+    assert joke.reply in ("Why did the photo go to jail? It was framed!",
+                          "I'd tell you a joke about paper, but it's tearable.",
+                          "What do you call a portrait that talks? A speaking likeness!")
 
 
 def test_talk_gets_a_line_to_say(interpreter: Interpreter) -> None:

@@ -62,6 +62,12 @@ def test_jamo_round_trip() -> None:
         ("laugh out loud", 0.7),  # idiom, not a strength
         ("눈 크게 떠", 0.7),  # idiom for surprise, not a strength
         ("웃어줘", 0.7),
+        ("좀만 웃어", 0.35),  # 좀만 = 조금만; plain 좀 is "please"
+        ("좀 웃어봐", 0.7),
+        ("겁나 무서운 표정", 1.0),  # slang "very"
+        ("겁나는 표정", 0.7),  # 겁나다 (be scared) itself
+        ("개놀란 표정", 1.0),  # slang prefix
+        ("smile wider", 1.0),
     ],
 )
 def test_intensity_buckets(text: str, expected: float) -> None:
@@ -82,6 +88,9 @@ def test_intensity_buckets(text: str, expected: float) -> None:
         ("두 번째", 1),  # ordinal, not a count
         ("blink 99 times", 10),  # capped at MAX_REPEAT
         ("smile", 1),
+        ("blow 2 kisses", 2),
+        ("give me three quick winks", 3),
+        ("kisses", 1),
     ],
 )
 def test_repeat_counts(text: str, expected: int) -> None:
@@ -103,6 +112,16 @@ def test_repeat_counts(text: str, expected: int) -> None:
         ("do me a favor and smile", ["smile"]),  # lead-in is no step
         ("나 보고 웃어", ["웃어"]),  # "looking at me" frames the command
         ("smile, please", ["smile"]),  # filler-only clause is dropped
+        ("먼저 웃고, 마지막으로 뽀뽀", ["웃", "뽀뽀"]),  # order words and a clause-final -고 go
+        ("first nod, finally wink", ["nod", "wink"]),
+        ("윙크→뽀뽀 -> 웃어", ["윙크", "뽀뽀", "웃어"]),  # arrows are "then"
+        ("크게 놀라고 살짝 웃어", ["크게 놀라", "살짝 웃어"]),  # 놀라고 is a connective
+        ("'안녕'이라고 하고 웃어", ["quote이라고 하", "웃어"]),
+        ("웃다가윙크해줘", ["웃", "윙크해줘"]),  # -다가 written without a space
+        ("이리 다가와", ["이리 다가와"]),  # 다가오다 (come closer) is no connective
+        ("before you smile, blink", ["blink", "you smile"]),  # a dangling "before" clause
+        ("웃기 전에, 윙크해", ["윙크해", "웃"]),
+        ("배꼽 잡고 웃어", ["배꼽잡고 웃어"]),  # one idiom, one step
     ],
 )
 def test_segmentation(text: str, parts: list[str]) -> None:
@@ -125,6 +144,19 @@ def test_negation_keeps_what_is_negated(text: str, remainder: str) -> None:
     (piece,) = segment(normalize(text))
     assert piece.negated
     assert piece.text == remainder
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["웃기지 마", "웃음이 안 멈춰", "눈물이 못 멈춰"],  # "don't be ridiculous", "can't stop"
+)
+def test_look_alike_negations_are_not_negations(text: str) -> None:
+    assert not any(piece.negated for piece in segment(normalize(text)))
+
+
+def test_stop_making_that_face_negates_the_face_itself() -> None:
+    (piece,) = segment(normalize("could you please stop making that face?"))
+    assert piece.negated and piece.trivial
 
 
 def test_questions_are_not_negations() -> None:
