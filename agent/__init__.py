@@ -9,8 +9,9 @@ window, the engines and the video writers.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from contracts.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from agent.config import ConfigError, Settings, load_settings
@@ -39,8 +40,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'agent' has no attribute {name!r}")
-    return getattr(importlib.import_module(home), name)
+__getattr__ = lazy_getattr(__name__, _HOMES)

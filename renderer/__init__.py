@@ -7,8 +7,9 @@ its way to `renderer._window_process`) does not pay for rich, Pillow or the vide
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from contracts.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from renderer.terminal import halfblock, halfblock_ansi, halfblock_segments
@@ -45,13 +46,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'renderer' has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _HOMES)
 
 
 def __dir__() -> list[str]:
