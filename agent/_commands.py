@@ -93,6 +93,7 @@ def run_render(args: argparse.Namespace) -> int:
 
 def run_play(args: argparse.Namespace) -> int:
     """`avatar play SCRIPT`: the script live in the window, at wall-clock pace."""
+    from agent.components import Assembly, standard_components
     from agent.conversation import Conversation
     from agent.cues import schedule_script
     from agent.playback import play_live
@@ -104,7 +105,8 @@ def run_play(args: argparse.Namespace) -> int:
     settings = settings_from_args(args, seed=script.seed, portrait=portrait)
     schedule = schedule_script(script, load_interpreter())
     conversation = Conversation(settings, window=True)
-    conversation.start()
+    assembly = Assembly(conversation, standard_components(settings, "play"))
+    assembly.start()
     stop = threading.Event()
 
     def on_event(event: Event) -> None:
@@ -127,7 +129,7 @@ def run_play(args: argparse.Namespace) -> int:
             )
         play_live(conversation, schedule, stop)
     finally:
-        conversation.stop()
+        assembly.stop()
     return 0
 
 

@@ -24,7 +24,9 @@ from agent._pump import FramePump
 from agent._window import WindowSupervisor
 from agent.config import Settings
 from agent.events import (
+    ComponentStateChanged,
     Event,
+    Interrupted,
     PlanStarted,
     PortraitChanged,
     ReplyReady,
@@ -93,6 +95,8 @@ class Conversation:
         self._image: np.ndarray | None = None
         self._portrait_path = Path(settings.portrait)
         self._notes: dict[str, tuple[str, ...]] = {}
+        self._components: dict[str, str] = {}
+        self._bus.subscribe(self._track_component)
         self._last_status: Status | None = None
         self._next_status = 0.0
 
@@ -153,6 +157,7 @@ class Conversation:
             return None
         interpreter = self._require(self._interpreter)
         utterance = Utterance(text=text, source=source)
+        self.interrupt(source)
         with self._turn:
             self._history.append(text)
             self._receive(utterance)
@@ -171,10 +176,17 @@ class Conversation:
 
         `utterance`, when given (a script line), is published and transcribed like a submit.
         """
+        if utterance is not None:
+            self.interrupt(utterance.source)
         with self._turn:
             if utterance is not None:
                 self._receive(utterance)
             return self._start(plan, utterance, 0.0)
+
+    def interrupt(self, reason: str) -> None:
+        """Barge-in: whoever speaks now (typed text, voice activity, a remote command) stops the
+        avatar's speech at once. Producers call it; the speaker reacts to `Interrupted`."""
+        self._bus.publish(Interrupted(reason=reason))
 
     def _receive(self, utterance: Utterance) -> None:
         self._require(self._transcript).utterance(utterance)
@@ -233,12 +245,24 @@ class Conversation:
         """
         return self._bus.subscribe(callback)
 
+    def publish(self, event: Event) -> None:
+        """Publish a component's own facts (speech started, a partial transcript, its state) to
+        every subscriber, the way the conversation publishes its own."""
+        self._bus.publish(event)
+
+    def _track_component(self, event: Event) -> None:
+        if isinstance(event, ComponentStateChanged):
+            with self._lock:
+                self._components[event.component] = event.state
+            self._next_status = 0.0  # the next tick publishes the new status
+
     def status(self) -> Status:
         """A snapshot for status bars."""
         player = self._player
         engine = player.engine.info if player else EngineInfo(name=self._engine_name)
         with self._lock:
             notes = [note for group in self._notes.values() for note in group]
+            components = tuple(self._components.items())
         if self._window.state == "unavailable":
             notes.append(f"window unavailable: {self._window.reason}")
         recording = self._pump.recording
@@ -252,6 +276,7 @@ class Conversation:
             portrait=str(self._portrait_path),
             recording=str(recording) if recording is not None else None,
             notes=tuple(notes),
+            components=components,
         )
 
     def latest_frame(self) -> Frame | None:

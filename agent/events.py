@@ -41,10 +41,19 @@ class PlanStarted:
 
 @dataclass(frozen=True, slots=True)
 class ReplyReady:
-    """The avatar answers. Attributes: text, the plan id whose `talk`/`chat` step speaks it."""
+    """The avatar answers (all of it, or one sentence of a streamed reply).
+
+    Attributes:
+        text: what to say; for a streamed reply one sentence, in order.
+        plan_id: the plan whose `talk`/`chat` step speaks it.
+        language: ISO code ("ko", "en") when the planner knows it, else None.
+        final: False while more sentences of the same reply will follow.
+    """
 
     text: str
     plan_id: int
+    language: str | None = None
+    final: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +87,8 @@ class Status:
         portrait: path of the current portrait.
         recording: path being recorded to, or None.
         notes: short user-facing notes (e.g. how to get the real weights).
+        components: (name, state) of each attached component ("voice", "speech", "llm", "web"),
+            as their last `ComponentStateChanged` said.
     """
 
     engine: EngineInfo
@@ -89,6 +100,11 @@ class Status:
     portrait: str = ""
     recording: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    components: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    def component(self, name: str) -> str | None:
+        """The last state component `name` reported, or None if it never did."""
+        return dict(self.components).get(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +165,67 @@ class ExitRequested:
     detail: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Interrupted:
+    """Someone barged in (new typed text, speech start): speech output stops, the mouth closes.
+
+    Attributes:
+        reason: who interrupted ("typed", "voice", "script", "web", ...).
+    """
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentStateChanged:
+    """An attached component (listener, speaker, LLM, web server) changed state.
+
+    Attributes:
+        component: its name ("voice", "speech", "llm", "web").
+        state: one short user-facing line ("hands-free · tiny.en (English only)", "off", ...).
+        problem: True when the state is a degradation the user should know about.
+    """
+
+    component: str
+    state: str
+    problem: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechStarted:
+    """Voice activity began (the listener's VAD). Attributes: at, monotonic seconds."""
+
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechEnded:
+    """Voice activity ended. Attributes: at (monotonic seconds), duration_s of the speech."""
+
+    at: float
+    duration_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptPartial:
+    """A partial transcript while the person is still speaking. Attributes: text."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakingChanged:
+    """The avatar's voice output started or stopped (the listener mutes itself meanwhile).
+
+    Attributes:
+        speaking: True while audio plays.
+        plan_id: the plan whose reply is spoken.
+    """
+
+    speaking: bool
+    plan_id: int
+
+
 Event = (
     UtteranceReceived
     | PlanStarted
@@ -160,4 +237,10 @@ Event = (
     | ErrorOccurred
     | WindowKeyPressed
     | ExitRequested
+    | Interrupted
+    | ComponentStateChanged
+    | SpeechStarted
+    | SpeechEnded
+    | TranscriptPartial
+    | SpeakingChanged
 )

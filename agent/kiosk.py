@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from types import FrameType
 
+from agent.components import Assembly, standard_components
 from agent.config import Settings
 from agent.conversation import Conversation
 from agent.cues import Cue, Schedule, schedule_script
@@ -84,6 +85,9 @@ class Kiosk:
         self._announce = announce
         self._stop = threading.Event()
         self.conversation = Conversation(self.settings, window=True, supervised=True)
+        self._assembly = Assembly(
+            self.conversation, standard_components(self.settings, "kiosk")
+        )
         self._reader = LineReader(settings.kiosk.input)
         schedule = self._attract_schedule()
         self._attract = AttractLoop(schedule) if schedule is not None else None
@@ -100,13 +104,13 @@ class Kiosk:
         restore = self._install_signal_handlers()
         try:
             self.conversation.subscribe(self._on_event)
-            self.conversation.start()
+            self._assembly.start()
             self._announce_start()
             self._reader.start()
             self._serve()
         finally:
             self._reader.stop()
-            self.conversation.stop()
+            self._assembly.stop()
             restore()
             logging.getLogger("avatar").removeHandler(log_handler)
             log_handler.close()

@@ -94,13 +94,11 @@ def run_console(settings: Settings) -> int:
         The process exit code: 0 after /quit or Ctrl+Q, 1 if the app failed.
     """
     from agent import Conversation  # loads the engines; only needed once the console starts
+    from agent.components import Assembly, standard_components
 
     check_keymap(settings.console.keymap)
     conversation = Conversation(settings)
-    conversation.start()
-    try:
+    with Assembly(conversation, standard_components(settings, "console")):
         app = ConsoleApp(conversation, keymap=settings.console.keymap)
         app.run()
         return app.return_code or 0
-    finally:
-        conversation.stop()
