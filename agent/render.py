@@ -103,21 +103,19 @@ class RenderJob:
 
         Args:
             out: output path; its suffix picks the format (no suffix: a PNG frame folder).
+                It is replaced only when every frame is written: after an error or an interrupt
+                an earlier output there is left as it was.
             on_progress: called as (frames written, total frames) after each batch.
         """
         out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        writer = open_writer(out, self.fps, self.size)
         written = 0
-        try:
+        with open_writer(out, self.fps, self.size) as writer:  # the output appears only if done
             for batch in _batches(self._schedule, self.fps, self.total_frames, self._player):
                 for frame in self._player.render_times(batch):
                     writer.write(fit_image(frame.image, self.size))
                 written += len(batch)
                 if on_progress is not None:
                     on_progress(written, self.total_frames)
-        finally:
-            writer.close()
         log.info("rendered %d frames (%s) to %s", written, self.engine.status_line(), out)
         return RenderResult(
             out, written, self.fps, self.size, self.duration, self.engine, self.notes
