@@ -14,12 +14,13 @@ from models.download import download
 from models.errors import ModelsError
 from models.registry import MODEL_SETS, ModelSet, load_model_set, model_set, set_dir
 from models.verify import verify
+from models.whisper import whisper_dir, whisper_files, whisper_names
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `models` command and its sub-commands to an argparse sub-parser group."""
     models = subparsers.add_parser(
-        "models", help="list, download and verify model files (LivePortrait, the neural voice)"
+        "models", help="list, download and verify model files (LivePortrait, Whisper, the voice)"
     )
     commands = models.add_subparsers(dest="models_command", metavar="COMMAND", required=True)
 
@@ -44,8 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "name", nargs="?", choices=MODEL_SETS, default="liveportrait",
-        help="which model (default: liveportrait; tts-supertonic is the neural voice)",
+        "name", nargs="?", default="liveportrait", metavar="NAME",
+        help=f"liveportrait (default), tts-supertonic (the neural voice) or a speech model: "
+        f"{', '.join(whisper_names())}",
     )
     parser.add_argument(
         "--models-dir", type=Path, metavar="DIR",
@@ -58,13 +60,28 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _model_set(args: argparse.Namespace) -> ModelSet:
-    return load_model_set(args.registry) if args.registry else model_set(args.name)
+    if args.registry:
+        return load_model_set(args.registry)
+    if args.name in MODEL_SETS:
+        return model_set(args.name)
+    return whisper_files(args.name)
+
+
+def _folder(args: argparse.Namespace, files: ModelSet) -> Path:
+    """The models folder (a model set's own subfolder), or a Whisper model's folder."""
+    if files.name in whisper_names():
+        return whisper_dir(files.name, args.models_dir)
+    return set_dir(args.models_dir, files)
 
 
 def run_list(args: argparse.Namespace) -> int:
     """Print every file with its size and whether it is present (size check only, fast)."""
-    files = _model_set(args)
-    report = verify(set_dir(args.models_dir, files), model_set=files, check_hash=False)
+    try:
+        files = _model_set(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = verify(_folder(args, files), model_set=files, check_hash=False)
     print(f"{files.name}: {files.repo_id}@{files.revision} -> {report.models_dir}")
     for check in report.checks:
         state = "present" if check.usable else check.state.value
@@ -80,7 +97,7 @@ def run_download(args: argparse.Namespace) -> int:
     """Download or import the files; errors become one clear message and exit code 1."""
     try:
         files = _model_set(args)
-        root = set_dir(args.models_dir, files)
+        root = _folder(args, files)
         print(f"{files.name}: {len(files.files)} files, {files.total_size / 1e6:.0f} MB -> {root}")
         download(
             root, local_files_only=args.offline, progress=not args.quiet,
@@ -100,7 +117,7 @@ def run_verify(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = verify(set_dir(args.models_dir, files), model_set=files)
+    report = verify(_folder(args, files), model_set=files)
     for check in report.checks:
         print(f"  {check.line()}")
     if report.ok:
