@@ -143,15 +143,17 @@ def prepare_render(
     script = load_script(script_path)
     seed = script.seed if options.seed is None else options.seed
     portrait = options.portrait or script.portrait or settings.portrait
-    image = read_portrait(portrait)
+    image = read_portrait(portrait, fit=options.size or script.size)
     engine, notes = create_engine(
         options.engine or settings.engine, models_dir=settings.models_dir, device=settings.device
     )
-    source = prepare_portrait(engine, image, portrait)
+    source = prepare_portrait(engine, image, portrait, settings.face)
     schedule = schedule_script(script, load_interpreter())
     player = Player(engine, source, Timeline(seed=seed))
     size = options.size or script.size or source.size
-    return RenderJob(player, schedule, options.fps or script.fps, size, tuple(notes))
+    return RenderJob(
+        player, schedule, options.fps or script.fps, size, (*notes, *source.notes)
+    )
 
 
 def render_script(
