@@ -178,12 +178,15 @@ def _add_faces(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _register_external(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """`plan` and `models` belong to their packages; they set `func` themselves."""
+    """`plan` and `models` belong to their packages, `listen` and `voice` to `agent.voice_cli`;
+    they set `func` themselves."""
+    from agent import voice_cli
     from intents import cli as intents_cli
     from models import cli as models_cli
 
     intents_cli.register(commands)
     models_cli.register(commands)
+    voice_cli.register(commands)
 
 
 def _parse_size(text: str) -> tuple[int, int]:

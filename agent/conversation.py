@@ -146,18 +146,26 @@ class Conversation:
 
     # ----------------------------------------------------------------- utterances and plans
 
-    def submit(self, text: str, source: UtteranceSource = "typed") -> Plan | None:
+    def submit(self, text: str | Utterance, source: UtteranceSource = "typed") -> Plan | None:
         """Interpret `text` and play the plan at once, preempting what plays.
+
+        `text` may be a whole `Utterance` (voice input carries its language, timestamps and
+        recognition confidence); `source` is then taken from it.
 
         Returns:
             The plan, or None for empty text or when the interpreter failed (reported as
             `ErrorOccurred`).
         """
-        text = text.strip()
+        given = text if isinstance(text, Utterance) else None
+        text = text.text.strip() if given is not None else text.strip()
         if not text:
             return None
         interpreter = self._require(self._interpreter)
-        utterance = Utterance(text=text, source=source)
+        if given is not None:
+            source = given.source
+            utterance = given.model_copy(update={"text": text})
+        else:
+            utterance = Utterance(text=text, source=source)
         self.interrupt(source)
         with self._turn:
             self._history.append(text)

@@ -14,12 +14,13 @@ from models.download import download
 from models.errors import ModelsError
 from models.registry import ModelSet, liveportrait_files, load_model_set, resolve_models_dir
 from models.verify import verify
+from models.whisper import whisper_dir, whisper_files, whisper_names
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `models` command and its sub-commands to an argparse sub-parser group."""
     models = subparsers.add_parser(
-        "models", help="list, download and verify the LivePortrait model files"
+        "models", help="list, download and verify the LivePortrait and Whisper model files"
     )
     commands = models.add_subparsers(dest="models_command", metavar="COMMAND", required=True)
 
@@ -44,6 +45,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "name", nargs="?", default="liveportrait", metavar="NAME",
+        help=f"liveportrait (default) or a speech model: {', '.join(whisper_names())}",
+    )
+    parser.add_argument(
         "--models-dir", type=Path, metavar="DIR",
         help="models folder (default: $AVATAR_MODELS_DIR or ~/.cache/portrait-agent/models)",
     )
@@ -54,13 +59,26 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _model_set(args: argparse.Namespace) -> ModelSet:
-    return load_model_set(args.registry) if args.registry else liveportrait_files()
+    if args.registry:
+        return load_model_set(args.registry)
+    return liveportrait_files() if args.name == "liveportrait" else whisper_files(args.name)
+
+
+def _folder(args: argparse.Namespace, files: ModelSet) -> Path:
+    """The models folder, or for a Whisper model its own folder below it."""
+    if files.name in whisper_names():
+        return whisper_dir(files.name, args.models_dir)
+    return resolve_models_dir(args.models_dir)
 
 
 def run_list(args: argparse.Namespace) -> int:
     """Print every file with its size and whether it is present (size check only, fast)."""
-    files = _model_set(args)
-    report = verify(args.models_dir, model_set=files, check_hash=False)
+    try:
+        files = _model_set(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = verify(_folder(args, files), model_set=files, check_hash=False)
     print(f"{files.name}: {files.repo_id}@{files.revision} -> {report.models_dir}")
     for check in report.checks:
         state = "present" if check.usable else check.state.value
@@ -76,7 +94,7 @@ def run_download(args: argparse.Namespace) -> int:
     """Download or import the files; errors become one clear message and exit code 1."""
     try:
         files = _model_set(args)
-        root = resolve_models_dir(args.models_dir)
+        root = _folder(args, files)
         print(f"{files.name}: {len(files.files)} files, {files.total_size / 1e6:.0f} MB -> {root}")
         download(
             root, local_files_only=args.offline, progress=not args.quiet,
@@ -96,7 +114,7 @@ def run_verify(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = verify(args.models_dir, model_set=files)
+    report = verify(_folder(args, files), model_set=files)
     for check in report.checks:
         print(f"  {check.line()}")
     if report.ok:
@@ -104,7 +122,7 @@ def run_verify(args: argparse.Namespace) -> int:
         return 0
     bad = sum(not check.usable for check in report.checks)
     print(f"{bad} of {len(report.checks)} files missing or corrupt in {report.models_dir}; "
-          "run `avatar models download` to repair.", file=sys.stderr)
+          f"run `avatar models download {files.name}` to repair.", file=sys.stderr)
     return 1
 
 
