@@ -178,6 +178,9 @@ class Settings(BaseSettings):
 
     portrait: Path = DEFAULT_PORTRAIT
     """The portrait photo (JPEG, PNG or WebP)."""
+    face: int | None = Field(default=None, ge=1)
+    """Which face of a photo with several to animate, numbered from 1 left to right
+    (`avatar faces PHOTO` lists them); None: the largest."""
     engine: EngineName = "auto"
     """"auto" (LivePortrait when its weights are present, else the fallback), "liveportrait",
     or "fallback" (weight-free CPU engine)."""

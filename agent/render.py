@@ -171,11 +171,11 @@ def prepare_render(
     script = load_script(script_path)
     seed = script.seed if options.seed is None else options.seed
     portrait = options.portrait or script.portrait or settings.portrait
-    image = read_portrait(portrait)
+    image = read_portrait(portrait, fit=options.size or script.size)
     engine, notes = create_engine(
         options.engine or settings.engine, models_dir=settings.models_dir, device=settings.device
     )
-    source = prepare_portrait(engine, image, portrait)
+    source = prepare_portrait(engine, image, portrait, settings.face)
     fps = options.fps or script.fps
     book = _line_book(settings, notes)
     schedule = schedule_script(
@@ -186,7 +186,7 @@ def prepare_render(
         soundtrack = build_soundtrack(schedule, book, frame_count(schedule.duration, fps) / fps)
     player = Player(engine, source, Timeline(seed=seed))
     size = options.size or script.size or source.size
-    return RenderJob(player, schedule, fps, size, tuple(notes), soundtrack)
+    return RenderJob(player, schedule, fps, size, (*notes, *source.notes), soundtrack)
 
 
 def frame_count(duration: float, fps: float) -> int:
