@@ -23,8 +23,11 @@ from pathlib import Path
 
 log = logging.getLogger("avatar.renderer")
 
-FRAME_NAME = re.compile(r"frame_(\d{6})\.png")
-"""Names of the numbered PNG frames a folder output holds (`frame_000000.png`, ...)."""
+SPEECH_WAV = "speech.wav"
+"""The speech track of a render to a PNG folder, beside its frames."""
+
+FOLDER_ENTRY = re.compile(rf"frame_\d{{6}}\.png|{re.escape(SPEECH_WAV)}")
+"""What a folder output holds: numbered PNG frames (`frame_000000.png`, ...) and the speech."""
 
 _STAGING = ".partial"
 _RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths atomically (Linux)
@@ -143,19 +146,20 @@ def _check_frames_only(folder: Path) -> None:
     if not folder.is_dir():
         return
     others = sorted(
-        entry.name for entry in folder.iterdir() if not FRAME_NAME.fullmatch(entry.name)
+        entry.name for entry in folder.iterdir() if not FOLDER_ENTRY.fullmatch(entry.name)
     )
     if others:
         shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
         raise ValueError(
             f"{folder} holds other files than frames ({shown}); PNG frames go to a new folder "
-            "or one that holds only frame_NNNNNN.png files"
+            f"or one that holds only frame_NNNNNN.png files (and {SPEECH_WAV})"
         )
 
 
 def _remove_stale_staging(target: Path) -> None:
     """Staging paths of this target that a killed render left (the lock says none is live)."""
-    ours = re.compile(rf"\.{re.escape(target.name)}\.[0-9a-f]{{8}}{_STAGING}")
+    # a second leading dot: the sound muxer's temporary file beside a staged mp4
+    ours = re.compile(rf"\.?\.{re.escape(target.name)}\.[0-9a-f]{{8}}{_STAGING}")
     for name in os.listdir(target.parent):
         if ours.match(name):
             log.info("removing %s, left by an interrupted render", target.parent / name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -63,16 +64,23 @@ class FrameWriter(ABC):
             raise
         self.frames_written += 1
 
-    def close(self) -> Path:
+    def close(self, before_commit: Callable[[Path], None] | None = None) -> Path:
         """Finish the output and put it in place (idempotent); return its path.
 
         With no frames written nothing is put in place and an earlier output stays.
+
+        Args:
+            before_commit: called with the finished staging file or folder just before it
+                replaces the target (e.g. to add a sound track); if it raises, nothing is put
+                in place.
         """
         if self._closed:
             return self.path
         self._closed = True
         try:
             self._finish()
+            if before_commit is not None and self.frames_written:
+                before_commit(self._output.path)
         except BaseException:
             self._output.discard()
             raise

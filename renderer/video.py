@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from renderer._atomic import SPEECH_WAV
 from renderer._ffmpeg import decode_rgb_frames, start_h264_encoder, stderr_tail, video_size
 from renderer._frame_writer import FrameWriter
 from renderer._gif import GifWriter
@@ -25,6 +26,8 @@ from renderer._gif import GifWriter
 log = logging.getLogger("avatar.renderer")
 
 PNG_PATTERN = "frame_{:06d}.png"
+__all__ = ["SPEECH_WAV", "FrameWriter", "open_writer", "read_video_frames"]
+
 _SUFFIXES = "'.mp4' (H.264), '.gif', or a folder path (no suffix, or ending in '/') for PNGs"
 
 
