@@ -40,7 +40,15 @@ from animator.engines import ENGINE_CHOICES, create_engine
 from animator.errors import PortraitError
 from animator.player import Player
 from animator.timeline import Timeline
-from contracts import Engine, EngineInfo, Frame, Plan, Utterance, UtteranceSource
+from contracts import (
+    MAX_UTTERANCE_CHARS,
+    Engine,
+    EngineInfo,
+    Frame,
+    Plan,
+    Utterance,
+    UtteranceSource,
+)
 from intents import load_interpreter
 from renderer import WindowStats
 
@@ -149,13 +157,20 @@ class Conversation:
         """Interpret `text` and play the plan at once, preempting what plays.
 
         Returns:
-            The plan, or None for empty text or when the interpreter failed (reported as
-            `ErrorOccurred`).
+            The plan, or None for empty text, text over `MAX_UTTERANCE_CHARS` characters, or
+            when the interpreter failed (the last two reported as `ErrorOccurred`).
         """
         text = text.strip()
         if not text:
             return None
         interpreter = self._require(self._interpreter)
+        if len(text) > MAX_UTTERANCE_CHARS:
+            self._errors.report(
+                "input",
+                f"a {source} line of {len(text):,} characters was refused (at most "
+                f"{MAX_UTTERANCE_CHARS:,}); send shorter lines",
+            )
+            return None
         utterance = Utterance(text=text, source=source)
         self.interrupt(source)
         with self._turn:

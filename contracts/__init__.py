@@ -8,11 +8,12 @@ from contracts.engine import Engine, EngineInfo, Source
 from contracts.frame import Frame
 from contracts.plan import INTENTS, IntentName, Plan, PlanSource, Step
 from contracts.pose import CHANNELS, ChannelName, ChannelSpec, Pose
-from contracts.utterance import Utterance, UtteranceSource
+from contracts.utterance import MAX_UTTERANCE_CHARS, Utterance, UtteranceSource
 
 __all__ = [
     "CHANNELS",
     "INTENTS",
+    "MAX_UTTERANCE_CHARS",
     "ChannelName",
     "ChannelSpec",
     "Engine",
