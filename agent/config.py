@@ -13,7 +13,7 @@ import tomllib
 import types
 import typing
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import (
@@ -33,6 +33,14 @@ ENGINE_NAMES: tuple[EngineName, ...] = typing.get_args(EngineName)
 _TOML_VALUES: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "avatar_toml_values", default=None
 )
+
+
+class _PathUnless:
+    """Marks a str setting that names a file unless it is one of `words` (e.g. "stdin"), so a
+    config file's relative value is resolved against the file's folder like every `Path`."""
+
+    def __init__(self, *words: str) -> None:
+        self.words = words
 
 
 class ConfigError(ValueError):
@@ -78,9 +86,9 @@ class KioskSettings(BaseModel):
     """Utterances played in turn as the attract loop instead of the script, when not empty."""
     idle_seconds: float = Field(default=30.0, gt=0.0)
     """Seconds without input before the attract loop starts."""
-    input: str = "stdin"
+    input: Annotated[str, _PathUnless("stdin")] = "stdin"
     """Where utterances come from, one per line: "stdin", or the path of a FIFO or a text file
-    that other programs append to."""
+    that other programs append to (relative: to the config file's folder)."""
     restart_backoff_s: float = Field(default=1.0, gt=0.0)
     """First delay before reopening a crashed window; doubles per failure."""
     max_backoff_s: float = Field(default=30.0, gt=0.0)
@@ -225,9 +233,18 @@ def _resolve_paths(model: type[BaseModel], values: dict[str, Any], base: Path) -
         if isinstance(value, dict) and _nested_model(field.annotation):
             resolved[name] = _resolve_paths(_nested_model(field.annotation), value, base)  # type: ignore[arg-type]
         elif isinstance(value, str) and _is_path(field.annotation):
-            candidate = Path(value).expanduser()
-            resolved[name] = candidate if candidate.is_absolute() else base / candidate
+            resolved[name] = _against(base, value)
+        elif isinstance(value, str) and any(
+            isinstance(mark, _PathUnless) and value not in mark.words for mark in field.metadata
+        ):
+            resolved[name] = str(_against(base, value))
     return resolved
+
+
+def _against(base: Path, value: str) -> Path:
+    """`value` as a path; a relative one is taken relative to `base`."""
+    candidate = Path(value).expanduser()
+    return candidate if candidate.is_absolute() else base / candidate
 
 
 def _is_path(annotation: Any) -> bool:
