@@ -11,9 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
+from agent._files import not_a_regular_file
 from animator.errors import PortraitError
-from animator.portrait import load_portrait
+from animator.portrait import MAX_SIDE, load_portrait
 from contracts import Engine, Source
 
 
@@ -21,10 +23,21 @@ def read_portrait(path: Path) -> np.ndarray:
     """The photo at `path` as (H, W, 3) uint8 RGB.
 
     Raises:
-        PortraitError: "portrait '<path>': <problem and what to do>".
+        PortraitError: "portrait '<path>': <problem and what to do>", also for a FIFO or device
+            (refused at once instead of blocking) and an image too large to decode safely.
     """
+    problem = not_a_regular_file(path)
+    if problem is not None and not path.is_dir():  # the loader words the folder case itself
+        raise PortraitError(f"portrait '{path}': {problem}. Give the path of a photo file.")
     with _named(path):
-        return load_portrait(path)
+        try:
+            return load_portrait(path)
+        except Image.DecompressionBombError as exc:
+            raise PortraitError(
+                f"{path}: the image is too large to decode safely (more than "
+                f"{2 * Image.MAX_IMAGE_PIXELS:,} pixels); scale it down to at most "
+                f"{MAX_SIDE} pixels a side"
+            ) from exc
 
 
 def prepare_portrait(engine: Engine, image: np.ndarray, path: Path) -> Source:

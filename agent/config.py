@@ -23,6 +23,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from agent._files import not_a_regular_file
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ASSETS_DIR = REPO_ROOT / "assets"
 DEFAULT_PORTRAIT = ASSETS_DIR / "portrait.png"
@@ -194,6 +196,9 @@ def load_settings(config_path: str | Path | None = None, **overrides: Any) -> Se
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    problem = not_a_regular_file(path)
+    if problem is not None:
+        raise ConfigError(f"config file '{path}': {problem}; give the path of a TOML file.")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:

@@ -39,6 +39,7 @@ from pydantic import (
     model_validator,
 )
 
+from agent._files import not_a_regular_file
 from contracts import INTENTS, Step
 
 MAX_DEPTH = 32
@@ -145,6 +146,9 @@ def load_script(path: str | Path) -> Script:
             file and line, e.g. "demo.yaml, line 7: events[2].pause: ...".
     """
     path = Path(path)
+    problem = not_a_regular_file(path)
+    if problem is not None:
+        raise ScriptError(f"script '{path}': {problem}; give the path of a YAML script.")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
