@@ -40,6 +40,7 @@ from pydantic import (
 )
 
 from agent._files import not_a_regular_file
+from agent.config import MAX_SEED, check_fps
 from contracts import INTENTS, Step
 
 MAX_DEPTH = 32
@@ -106,9 +107,9 @@ class Script(BaseModel):
 
     portrait: Path | None = None
     """Portrait photo; relative paths are relative to the script file. None: the configured one."""
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
     """Seed of the idle life, so a render is the same every time."""
-    fps: float = Field(default=30.0, gt=0.0, le=120.0)
+    fps: float = 30.0
     """Frames per second of `avatar render` unless `--fps` says otherwise."""
     size: tuple[int, int] | None = None
     """Output (width, height); None: the portrait's size."""
@@ -129,6 +130,11 @@ class Script(BaseModel):
         lines = self._event_lines
         line = lines[index] if index < len(lines) else 1
         return f"{self._path}, line {line}"
+
+    @field_validator("fps")
+    @classmethod
+    def _fps_in_range(cls, fps: float) -> float:
+        return check_fps(fps)
 
     @field_validator("size")
     @classmethod
