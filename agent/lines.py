@@ -18,7 +18,7 @@ import sys
 import threading
 from pathlib import Path
 
-from contracts import MAX_UTTERANCE_CHARS
+from contracts import MAX_UTTERANCE_CHARS, UtteranceSource
 
 log = logging.getLogger("avatar.agent")
 
@@ -43,6 +43,8 @@ class LineReader:
         self.lines: queue.Queue[str] = queue.Queue(maxsize=QUEUE_SIZE)
         self.ready = threading.Event()
         """Set once the source is open and positioned: lines written after it are read."""
+        self.kind: UtteranceSource = "stdin" if source == "stdin" else "file"
+        """What the lines come from ("stdin", "fifo" or "file"); final once `ready` is set."""
         self._stop = threading.Event()
         self._new_file = False
         self._thread = threading.Thread(target=self._run, name="avatar-input", daemon=True)
@@ -74,6 +76,7 @@ class LineReader:
         if self._stop.is_set():
             return
         if stat.S_ISFIFO(path.stat().st_mode):
+            self.kind = "fifo"
             fd = os.open(path, os.O_RDWR | os.O_NONBLOCK)  # RDWR: never EOF when writers leave
             try:
                 self._read_fd(fd)
@@ -182,3 +185,12 @@ class LineSplitter:
             return True
         self._pending += part
         return False
+
+
+def printable(text: str) -> str:
+    """`text` safe to log or show on a terminal: control characters (ESC, CR, BEL, ...) become
+    escapes such as \\x1b, so input cannot move the cursor or retitle the terminal."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
