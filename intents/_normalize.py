@@ -27,6 +27,10 @@ KEPT_PUNCTUATION = frozenset(",.!?;:'\"")
 _CHAR_MAP = str.maketrans({"‘": "'", "’": "'", "`": "'", "“": '"', "”": '"', "×": "x", "…": "."})
 # Arrows between commands ("윙크→뽀뽀", "smile -> wink") mean "then": they become commas.
 _ARROW = re.compile(r"\s*(?:-+>|=+>|[→⇒➡➔⟶])\s*")
+# "1,000,000번": digit groups are one number, not a clause break; "-5 times": a minus sign
+# before a number is a word, so that a negative count is never read as a positive one.
+_DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_MINUS_SIGN = re.compile(r"(?<![\w.])[-−‐‑–—]\s?(?=\d)")
 _LAUGH_RUN = re.compile(r"[ㅋㅎㅠㅜㄷㄱㅡ]{2,}")
 # A single laughing/crying letter is noise unless a vowel follows it (then it may be a typing
 # slip that composes, "ㅎㅐ" → "해"); ㅠ/ㅜ after a consonant letter are such slips too.
@@ -53,6 +57,7 @@ def normalize(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     text = _ARROW.sub(", ", text)
+    text = _MINUS_SIGN.sub(" minus ", _DIGIT_GROUP.sub("", text)).replace("%", " percent ")
     text = "".join(_clean_char(char) for char in text).lower()
     text = _SPACES.sub(" ", text)
     text = _LAUGH_RUN.sub(" ", text)

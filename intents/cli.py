@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 
 from contracts.plan import Plan
-from contracts.text import printable
+from contracts.text import json_printable, printable
 from intents import load_interpreter
 
 SUMMARY_TEXT_CHARS = 200  # a longer utterance is shortened in the readable summary
@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
             if not text.strip():  # a blank line asks for nothing: no plan
                 continue
             plan = interpreter.interpret(text)
-            line = json.dumps(plan.to_output(), ensure_ascii=False) if args.json else summary(plan)
+            line = (json_printable(json.dumps(plan.to_output(), ensure_ascii=False))
+                    if args.json else summary(plan))
             print(line, flush=True)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         sys.stderr.close()
