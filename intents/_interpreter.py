@@ -39,7 +39,7 @@ from intents._modifiers import intensity_of, repeat_of
 from intents._normalize import normalize, readable_share
 from intents._reactions import reaction_of
 from intents._segment import Segment, segment
-from intents._spelling import SpellingCorrector
+from intents._spelling import SpellingCorrector, plain_korean_variants
 from intents.replies import ChatKind, reply_for, talk_line
 
 logger = logging.getLogger("avatar.intents")
@@ -119,18 +119,20 @@ class ClassifierInterpreter(Interpreter):
         """(best intent, its probability, probability of chat) for one normalised segment.
 
         A segment that scores as chat or below `min_confidence` is scored again with English
-        typos corrected ("blnik" → "blink"); the correction is kept only if it gives a confident
-        expression.
+        typos and sound-alikes corrected ("blnik" → "blink", "laff" → "laugh") and with Korean
+        cute spellings undone ("윙끄해줘" → "윙크해줘"); a correction is kept only if it gives a
+        confident expression.
         """
         scored = self._score(text)
         if scored[0] != "chat" and scored[1] >= self.min_confidence:
             return scored
         corrected = _LATIN_WORD.sub(lambda word: self._speller.correct_word(word.group()), text)
-        if corrected != text:
-            retry = self._score(corrected)
-            if retry[0] != "chat" and retry[1] >= self.min_confidence:
-                return retry
-        return scored
+        retries = [] if corrected == text else [self._score(corrected)]
+        if not retries or retries[0][0] == "chat":
+            retries += [self._score(variant) for variant in plain_korean_variants(text)]
+        confident = [retry for retry in retries
+                     if retry[0] != "chat" and retry[1] >= self.min_confidence]
+        return max(confident, key=lambda retry: retry[1]) if confident else scored
 
     def _score(self, text: str) -> tuple[str, float, float]:
         probabilities = self.model.probabilities(text)
