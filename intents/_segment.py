@@ -49,7 +49,7 @@ _DAGA_VERBS = ("오", "와", "가", "갈", "올", "온", "간", "서")
 _BODY_OBJECTS = frozenset({"눈", "눈을", "고개", "고개를", "입", "입을", "눈썹", "눈썹을"})
 _OBJECT_VERBS = ("떠", "뜨", "들어", "들", "숙여", "숙이", "올려", "올리", "내려", "내리", "벌려",
                  "벌리", "다물어", "다물")
-_AGAIN = frozenset({"다시", "또", "좀", "천천히", "살짝", "얼른", "바로"})
+_AGAIN = frozenset({"다시", "또", "좀", "얼른", "바로"})
 _DIRECTIONS = frozenset({"up", "down", "left", "right", "back", "forth"})
 _EN_SPLIT = re.compile(r"^(?:and|while|before|followed\s+by|&)$")
 
@@ -251,7 +251,7 @@ def _share_objects(texts: list[str]) -> list[str]:
         first, second = shared[index - 1].split(), shared[index].split()
         if (len(first) > 1 and first[0] in _BODY_OBJECTS and second[-1].startswith(_OBJECT_VERBS)
                 and all(word in _AGAIN for word in second[:-1])):
-            shared[index] = " ".join([first[0], *second])
+            shared[index] = " ".join([*second[:-1], first[0], second[-1]])
     return shared
 
 

@@ -198,13 +198,13 @@ def test_real_chat_keeps_its_confidence(interpreter: Interpreter, text: str) -> 
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("사랑해", "affection"),
-        ("너 좋아해", "affection"),
-        ("i love you", "affection"),
+        ("사랑해 진짜로", "affection"),
+        ("나 너 좋아해", "affection"),
+        ("i love you so much", "affection"),
         ("사랑해요 ❤️", "affection"),
         ("미안해", "apology"),
         ("죄송합니다", "apology"),
-        ("sorry", "apology"),
+        ("oh sorry", "apology"),
         ("my bad, sorry", "apology"),
         ("안녕 반가워", "greeting"),
         ("hey there buddy", "greeting"),
