@@ -31,6 +31,11 @@ def talk(reply: str | None) -> Plan:
     return Plan(steps=[Step(intent="talk")], reply=reply, source="script")
 
 
+def mouth_open(conversation: Conversation) -> float:
+    frame = conversation.latest_frame()
+    return frame.pose.mouth_open if frame is not None else 0.0
+
+
 def speaking_states(log: EventLog) -> list[bool]:
     return [event.speaking for event in log.of(SpeakingChanged)]
 
@@ -87,8 +92,7 @@ def test_barge_in_cuts_the_sound_within_100_ms_and_closes_the_mouth(tmp_path: Pa
         stream = PacedStream.instances[-1]
         conversation.play(talk(LONG))
         wait_until(lambda: stream.last_sound_at() is not None, timeout=10, what="sound")
-        wait_until(lambda: conversation.latest_frame() is not None
-                   and conversation.latest_frame().pose.mouth_open > 0.2, what="a moving mouth")
+        wait_until(lambda: mouth_open(conversation) > 0.2, what="a moving mouth")
         with stream.lock:
             cut_at = stream.blocks[-1][0]
         conversation.interrupt("typed")
@@ -99,7 +103,7 @@ def test_barge_in_cuts_the_sound_within_100_ms_and_closes_the_mouth(tmp_path: Pa
         assert speaking_states(log)[-1] is False
         shown_after = time.monotonic() + 0.15
         wait_until(lambda: conversation.latest_frame().t > shown_after, what="later frames")
-        assert conversation.latest_frame().pose.mouth_open < 0.05
+        assert mouth_open(conversation) < 0.05
     finally:
         assembly.stop()
 
@@ -125,7 +129,7 @@ def test_mute_keeps_the_mouth_moving_without_sound(tmp_path: Path) -> None:
         assert conversation.status().component("speech") == "muted · eSpeak NG"
         conversation.play(talk("Hello, nice to meet you."))
         wait_until(lambda: speaking_states(log) == [True], what="speaking")
-        wait_until(lambda: conversation.latest_frame().pose.mouth_open > 0.2, what="mouth")
+        wait_until(lambda: mouth_open(conversation) > 0.2, what="mouth")
         assert stream.last_sound_at() is None
     finally:
         assembly.stop()
