@@ -170,3 +170,37 @@ def test_no_audio_device_speaks_silently_and_says_so(tmp_path: Path) -> None:
         conversation.play(talk("Hello, nice to meet you."))
         wait_until(lambda: speaking_states(log) == [True, False], timeout=15, what="the line")
         assert conversation.latest_frame() is not None
+
+
+def test_console_mute_command_toggles_the_voice(tmp_path: Path) -> None:
+    from tui.command_runner import run_command
+    from tui.commands import parse_command
+
+    conversation, assembly, _ = start(tmp_path)
+    try:
+        outcome = run_command(conversation, parse_command("/mute"))
+        assert outcome.error is None and "muted" in outcome.notes[0]
+        wait_until(lambda: conversation.status().component("speech") == "muted · eSpeak NG",
+                   what="the muted state")
+        run_command(conversation, parse_command("/mute off"))
+        wait_until(lambda: conversation.status().component("speech") == "eSpeak NG",
+                   what="the voice back")
+    finally:
+        assembly.stop()
+
+
+def loudest_sample(tmp_path: Path, volume: float) -> float:
+    conversation, assembly, log = start(tmp_path, volume=volume)
+    try:
+        stream = PacedStream.instances[-1]
+        conversation.play(talk("Hello."))
+        wait_until(lambda: speaking_states(log) == [True, False], timeout=15, what="the line")
+        return float(np.abs(stream.heard()).max())
+    finally:
+        assembly.stop()
+
+
+def test_kiosk_volume_scales_the_sound(tmp_path: Path) -> None:
+    full = loudest_sample(tmp_path / "full", 1.0)
+    quarter = loudest_sample(tmp_path / "quarter", 0.25)
+    assert quarter == pytest.approx(0.25 * full, rel=0.02)
