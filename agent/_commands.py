@@ -75,7 +75,9 @@ def run_render(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from agent.render import RenderOptions, prepare_render
+    from renderer.video import output_format
 
+    output_format(args.output)  # an unknown suffix is refused before any work
     settings = settings_from_args(args)
     options = RenderOptions(
         fps=args.fps, size=args.size, seed=args.seed,
