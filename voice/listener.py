@@ -112,7 +112,6 @@ class _Job:
     final: bool
     segment: SpeechEnd | None = None
     decided_at: float = 0.0
-    wall_end: float = 0.0
 
 
 class Listener:
@@ -158,6 +157,7 @@ class Listener:
         self._idle = threading.Condition()
         self._threads: list[threading.Thread] = []
         self._phase = Phase.OFF
+        self._wall_start = 0.0
         self._lock = threading.RLock()  # callbacks run under it and may call back in
 
     # ----------------------------------------------------------------- control
@@ -169,6 +169,7 @@ class Listener:
             AudioDeviceError / voice.audio.AudioFileError: the source cannot start.
         """
         self.source.start()
+        self._wall_start = time.time()  # stream second 0 (a microphone runs in real time)
         self._stop.clear()
         self._capture_done.clear()
         self._threads = [
@@ -323,8 +324,7 @@ class Listener:
             self.events.on_speech_ended(now, event.end - event.start)
             with self._idle:
                 self._finals_pending += 1
-            behind = self.segmenter.now - event.end
-            self._jobs.put(_Job(event.audio, True, event, now, time.time() - behind))
+            self._jobs.put(_Job(event.audio, True, event, now))
             if self._mode is Mode.PUSH_TO_TALK:
                 self._armed_at = None
             self._set_phase(Phase.RECOGNIZING)
@@ -398,13 +398,12 @@ class Listener:
         if transcript.rejected or not transcript.text:
             self.events.on_rejected(transcript.rejected or "empty")
             return
-        duration = segment.end - segment.start
         self.events.on_heard(Heard(
             transcript=transcript,
             start=segment.start,
             end=segment.end,
-            started_at=job.wall_end - duration,
-            ended_at=job.wall_end,
+            started_at=self._wall_start + segment.start,
+            ended_at=self._wall_start + segment.end,
             decided_at=job.decided_at,
         ))
 
