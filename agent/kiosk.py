@@ -22,7 +22,7 @@ from agent.components import Assembly, standard_components
 from agent.config import Settings
 from agent.conversation import Conversation
 from agent.cues import Cue, Schedule, schedule_script
-from agent.events import Event, ExitRequested
+from agent.events import Event, ExitRequested, SpeechStarted
 from agent.lines import LineReader
 from agent.script import Script, ScriptEvent, load_script
 from intents import load_interpreter
@@ -84,6 +84,7 @@ class Kiosk:
         self.settings = settings.model_copy(update={"window": window})
         self._announce = announce
         self._stop = threading.Event()
+        self._spoken = threading.Event()  # speech counts as input: it ends the attract loop
         self.conversation = Conversation(self.settings, window=True, supervised=True)
         self._assembly = Assembly(
             self.conversation, standard_components(self.settings, "kiosk")
@@ -127,10 +128,13 @@ class Kiosk:
             now = time.monotonic()
             if text is not None:
                 self.conversation.submit(text, source="typed")
+            spoken = self._spoken.is_set()  # the voice listener submits what it heard itself
+            self._spoken.clear()
+            if text is not None or spoken:
                 last_input = now
             if self._attract is None:
                 continue
-            if text is not None:
+            if text is not None or spoken:
                 self._attract.stop()
             elif not self._attract.active and now - last_input >= idle_s:
                 self._attract.start(now)
@@ -151,11 +155,16 @@ class Kiosk:
     def _on_event(self, event: Event) -> None:
         if isinstance(event, ExitRequested):
             self.request_stop(f"{event.source} {event.detail}".strip())
+        elif isinstance(event, SpeechStarted):
+            self._spoken.set()
 
     def _announce_start(self) -> None:
         status = self.conversation.status()
         for note in status.notes:
             self._announce(note)
+        voice = status.component("voice")
+        if voice:
+            self._announce(f"voice: {voice}")
         combo = self.settings.window.exit_combo
         self._announce(
             f"kiosk running with the {status.engine.status_line()}; window {status.window}; "

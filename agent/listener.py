@@ -24,6 +24,7 @@ from agent.events import (
     SpeechEnded,
     SpeechStarted,
     TranscriptPartial,
+    WindowKeyPressed,
 )
 from contracts import Plan, Step, Utterance
 from voice.listener import Heard, Listener, ListenerEvents, Mode, Phase, strip_wake_name
@@ -383,6 +384,8 @@ class VoiceListener(ListenerEvents):
     def _on_event(self, event: Event) -> None:
         if isinstance(event, SpeakingChanged) and self._listener is not None:
             self._listener.mute(event.speaking)
+        elif isinstance(event, WindowKeyPressed) and event.key == self.voice.talk_key:
+            threading.Thread(target=self.push_to_talk, name="voice-talk-key", daemon=True).start()
 
     def _state_line(self, phase: Phase) -> str:
         listener = self._listener

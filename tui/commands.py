@@ -23,6 +23,8 @@ class SlashCommand:
         choices: the accepted argument words, if the argument is a fixed word.
         takes_path: True when the argument is a file path (completed from the file system).
         needs_argument: True when the command cannot run without an argument.
+        free_argument: True when the argument is free text checked by the command itself.
+        needs_voice: True for voice-input commands (listed only when the console listens).
     """
 
     name: str
@@ -31,11 +33,13 @@ class SlashCommand:
     choices: tuple[str, ...] = ()
     takes_path: bool = False
     needs_argument: bool = False
+    free_argument: bool = False
+    needs_voice: bool = False
 
     @property
     def takes_argument(self) -> bool:
         """True when anything may follow the command word."""
-        return bool(self.choices) or self.takes_path
+        return bool(self.choices) or self.takes_path or self.free_argument
 
 
 COMMANDS: tuple[SlashCommand, ...] = (
@@ -60,6 +64,21 @@ COMMANDS: tuple[SlashCommand, ...] = (
         needs_argument=True,
     ),
     SlashCommand("window", "/window", "reopen the avatar window and show its state"),
+    SlashCommand(
+        "voice",
+        "/voice on|off|ptt|handsfree",
+        "spoken commands: push-to-talk (F12) or hands-free; no argument shows the state",
+        choices=("on", "off", "ptt", "handsfree"),
+        needs_voice=True,
+    ),
+    SlashCommand(
+        "mic",
+        "/mic list|use N",
+        "list the microphones, or listen on input N",
+        free_argument=True,
+        needs_argument=True,
+        needs_voice=True,
+    ),
     SlashCommand("help", "/help", "list the commands and quick keys"),
     SlashCommand("quit", "/quit", "leave the console"),
 )
@@ -119,9 +138,13 @@ def closest_command(word: str) -> SlashCommand | None:
     return _BY_NAME[close[0]] if close else None
 
 
-def help_rows() -> list[tuple[str, str]]:
-    """The /help listing: (usage, summary) per command."""
-    return [(command.usage, command.summary) for command in COMMANDS]
+def help_rows(*, voice: bool = False) -> list[tuple[str, str]]:
+    """The /help listing: (usage, summary) per command; voice commands only with `voice`."""
+    return [
+        (command.usage, command.summary)
+        for command in COMMANDS
+        if voice or not command.needs_voice
+    ]
 
 
 def complete(value: str) -> str | None:

@@ -34,6 +34,9 @@ READ_TIMEOUT_S = 0.1
 LEVEL_INTERVAL_S = 0.1
 MIN_PARTIAL_S = 0.3
 """Partial transcripts start once this much of the utterance was heard."""
+PARTIAL_MAX_RTF = 0.5
+"""Partials are skipped while decoding takes more than half the audio's duration: on a slow or
+busy machine they would only delay the final transcript."""
 
 
 class Mode(enum.StrEnum):
@@ -158,6 +161,8 @@ class Listener:
         self._threads: list[threading.Thread] = []
         self._phase = Phase.OFF
         self._wall_start = 0.0
+        self.real_time_factor = 0.0
+        """Decode time over audio time of the last final transcript (0 before the first)."""
         self._lock = threading.RLock()  # callbacks run under it and may call back in
 
     # ----------------------------------------------------------------- control
@@ -312,6 +317,7 @@ class Listener:
             and now - last >= self.partial_interval_s
             and not self._busy
             and self._jobs.empty()
+            and self.real_time_factor < PARTIAL_MAX_RTF
         )
 
     def _handle(self, events: list[SpeechStart | SpeechEnd]) -> None:
@@ -395,6 +401,7 @@ class Listener:
         segment = job.segment
         assert segment is not None
         transcript = recognizer.transcribe(job.audio, speech_ratio=segment.speech_ratio)
+        self.real_time_factor = transcript.decode_s / max(1e-3, len(job.audio) / SAMPLE_RATE)
         if transcript.rejected or not transcript.text:
             self.events.on_rejected(transcript.rejected or "empty")
             return

@@ -20,6 +20,7 @@ from agent.events import (
     SpeechEnded,
     SpeechStarted,
     UtteranceReceived,
+    WindowKeyPressed,
 )
 from agent.listener import CUE_RELEASE, LISTENING_CUE, VoiceListener
 from tests.agent._helpers import EventLog, make_settings, wait_until
@@ -177,3 +178,25 @@ def test_standard_components_listen_in_the_console_and_kiosk_only(tmp_path: Path
     assert standard_components(settings, "play") == []
     off = voice_settings(tmp_path, enabled=False)
     assert standard_components(off, "console") == []
+
+
+def test_the_window_talk_key_arms_push_to_talk(tmp_path: Path, smile_audio: np.ndarray) -> None:
+    settings = voice_settings(tmp_path, mode="ptt")
+    conversation = Conversation(settings)
+    log = EventLog()
+    conversation.subscribe(log)
+    listener = VoiceListener(
+        settings, "kiosk", source_factory=lambda: FileSource(samples=smile_audio, paced=True)
+    )
+    with Assembly(conversation, []):
+        listener.start(conversation)
+        try:
+            assert listener.mode.value == "ptt" and not listener.meter().problem
+            conversation.publish(WindowKeyPressed(key="space"))  # before the speech at 0.6 s
+            wait_until(
+                lambda: [e for e in log.of(UtteranceReceived) if e.utterance.source == "voice"],
+                timeout=DECODE_S, what="the spoken command after the talk key",
+            )
+        finally:
+            listener.stop()
+    assert log.of(PlanStarted)[-1].plan.intents == ["smile", "wink"]
