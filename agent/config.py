@@ -65,6 +65,30 @@ class WindowSettings(BaseModel):
     """Window title."""
 
 
+class SpeechSettings(BaseModel):
+    """The avatar's voice: which one, how loud, and how much of a reply it reads aloud."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    enabled: bool = True
+    """Speak replies aloud (and put them into rendered videos)."""
+    muted: bool = False
+    """No sound (`--mute`, `/mute`); the mouth still moves with the words."""
+    voice: Literal["auto", "espeak", "supertonic"] = "auto"
+    """"auto": the neural voice when `avatar models download tts-supertonic` fetched it, else
+    the embedded eSpeak NG; or name one."""
+    style: str = "F1"
+    """Speaker of the neural voice (F1..F5, M1..M5)."""
+    volume: float = Field(default=1.0, ge=0.0, le=1.0)
+    """Output volume, 0..1."""
+    max_chars: int = Field(default=1000, ge=1, le=20_000)
+    """Longer replies are read up to the last sentence that fits (the rest stays text)."""
+    rate_wpm: int = Field(default=165, ge=80, le=450)
+    """Speaking rate of eSpeak NG in words per minute."""
+    device: str | None = None
+    """Sound output device (a name or index as `python -m sounddevice` lists; None: default)."""
+
+
 class KioskSettings(BaseModel):
     """Unattended installations: attract loop, text input, supervision."""
 
@@ -156,6 +180,9 @@ class Settings(BaseSettings):
 
     portrait: Path = DEFAULT_PORTRAIT
     """The portrait photo (JPEG, PNG or WebP)."""
+    face: int | None = Field(default=None, ge=1)
+    """Which face of a photo with several to animate, numbered from 1 left to right
+    (`avatar faces PHOTO` lists them); None: the largest."""
     engine: EngineName = "auto"
     """"auto" (LivePortrait when its weights are present, else the fallback), "liveportrait",
     or "fallback" (weight-free CPU engine)."""
@@ -178,6 +205,8 @@ class Settings(BaseSettings):
     """The Textual console."""
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
     """Spoken commands."""
+    speech: SpeechSettings = Field(default_factory=SpeechSettings)
+    """The avatar's voice."""
 
     @classmethod
     def settings_customise_sources(

@@ -16,6 +16,8 @@ import sys
 import threading
 from pathlib import Path
 
+from contracts import UtteranceSource
+
 log = logging.getLogger("avatar.agent")
 
 POLL_S = 0.1
@@ -37,6 +39,8 @@ class LineReader:
         self.lines: queue.Queue[str] = queue.Queue(maxsize=QUEUE_SIZE)
         self.ready = threading.Event()
         """Set once the source is open and positioned: lines written after it are read."""
+        self.kind: UtteranceSource = "stdin" if source == "stdin" else "file"
+        """What the lines come from ("stdin", "fifo" or "file"); final once `ready` is set."""
         self._stop = threading.Event()
         self._new_file = False
         self._thread = threading.Thread(target=self._run, name="avatar-input", daemon=True)
@@ -68,6 +72,7 @@ class LineReader:
         if self._stop.is_set():
             return
         if stat.S_ISFIFO(path.stat().st_mode):
+            self.kind = "fifo"
             fd = os.open(path, os.O_RDWR | os.O_NONBLOCK)  # RDWR: never EOF when writers leave
             try:
                 self._read_fd(fd)
@@ -127,3 +132,12 @@ class LineReader:
                 return
             except queue.Full:
                 continue
+
+
+def printable(text: str) -> str:
+    """`text` safe to log or show on a terminal: control characters (ESC, CR, BEL, ...) become
+    escapes such as \\x1b, so input cannot move the cursor or retitle the terminal."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )

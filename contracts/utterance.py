@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-UtteranceSource = Literal["typed", "voice", "script"]
+UtteranceSource = Literal["typed", "voice", "script", "stdin", "fifo", "file", "attract"]
 
 
 class Utterance(BaseModel):
@@ -15,7 +15,8 @@ class Utterance(BaseModel):
 
     Attributes:
         text: what was said, as typed or recognised.
-        source: "typed" (console), "voice" (speech recognition) or "script".
+        source: "typed" (console), "voice" (speech recognition), "script"; the kiosk's inputs
+            "stdin", "fifo" and "file" (one line each), and "attract" (its attract loop).
         language: ISO code ("ko", "en") when known.
         started_at: wall-clock time (`time.time()`) the person started, if known.
         ended_at: wall-clock time the utterance was complete.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from models.download import download
 from models.errors import ModelsError
-from models.registry import ModelSet, liveportrait_files, load_model_set, resolve_models_dir
+from models.registry import MODEL_SETS, ModelSet, load_model_set, model_set, set_dir
 from models.verify import verify
 from models.whisper import whisper_dir, whisper_files, whisper_names
 
@@ -20,7 +20,7 @@ from models.whisper import whisper_dir, whisper_files, whisper_names
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `models` command and its sub-commands to an argparse sub-parser group."""
     models = subparsers.add_parser(
-        "models", help="list, download and verify the LivePortrait and Whisper model files"
+        "models", help="list, download and verify model files (LivePortrait, Whisper, the voice)"
     )
     commands = models.add_subparsers(dest="models_command", metavar="COMMAND", required=True)
 
@@ -46,7 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "name", nargs="?", default="liveportrait", metavar="NAME",
-        help=f"liveportrait (default) or a speech model: {', '.join(whisper_names())}",
+        help=f"liveportrait (default), tts-supertonic (the neural voice) or a speech model: "
+        f"{', '.join(whisper_names())}",
     )
     parser.add_argument(
         "--models-dir", type=Path, metavar="DIR",
@@ -54,21 +55,23 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--registry", type=Path, metavar="FILE",
-        help="a JSON file list to use instead of the built-in LivePortrait list (mirrors)",
+        help="a JSON file list to use instead of the built-in list NAME (mirrors)",
     )
 
 
 def _model_set(args: argparse.Namespace) -> ModelSet:
     if args.registry:
         return load_model_set(args.registry)
-    return liveportrait_files() if args.name == "liveportrait" else whisper_files(args.name)
+    if args.name in MODEL_SETS:
+        return model_set(args.name)
+    return whisper_files(args.name)
 
 
 def _folder(args: argparse.Namespace, files: ModelSet) -> Path:
-    """The models folder, or for a Whisper model its own folder below it."""
+    """The models folder (a model set's own subfolder), or a Whisper model's folder."""
     if files.name in whisper_names():
         return whisper_dir(files.name, args.models_dir)
-    return resolve_models_dir(args.models_dir)
+    return set_dir(args.models_dir, files)
 
 
 def run_list(args: argparse.Namespace) -> int:

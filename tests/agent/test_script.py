@@ -176,9 +176,44 @@ def _end_of(timeline: Timeline, plan: Plan, start: float) -> float:
     return timeline.busy_until()
 
 
+#: What each bundled script's events are meant to do, read off the scripts by hand: the intents
+#: of every event in order ((intent, repeat) per step). A script added to assets/scripts needs
+#: its line here.
+BUNDLED_SCRIPTS = {
+    "demo.yaml": [
+        [("smile", 1)], [("wink", 1)], [("surprise", 1), ("smile", 1)], [("nod", 2)],
+        [("look_left", 1)], [("sad", 1)], [("close_eyes", 1)], [("talk", 1)],
+        [("shake_head", 1)], [("kiss", 1)], [("angry", 1)], [("neutral", 1)], [("laugh", 1)],
+        [("chat", 1)],
+    ],
+    "attract.yaml": [
+        [("smile", 1)], [("look_left", 1)], [("look_right", 1)], [("neutral", 1)], [("wink", 1)],
+        [("talk", 1)],
+    ],
+}
+
+
 def test_repo_scripts_are_valid() -> None:
-    for path in sorted((REPO / "assets" / "scripts").glob("*.yaml")):
+    paths = sorted((REPO / "assets" / "scripts").glob("*.yaml"))
+    for path in paths:
         load_script(path)
+    assert sorted(path.name for path in paths) == sorted(BUNDLED_SCRIPTS)
+    interpreter = load_interpreter()
+    for path in paths:
+        cues = schedule_script(load_script(path), interpreter).cues
+        played = [[(step.intent, step.repeat) for step in cue.plan.steps] for cue in cues]
+        assert played == BUNDLED_SCRIPTS[path.name], path.name
+        starts = [cue.at for cue in cues]
+        assert starts == sorted(starts) and len(set(starts)) == len(starts), path.name
+
+
+def test_the_demo_applies_its_reply_and_hold() -> None:
+    cues = schedule_script(load_script(DEMO_SCRIPT), load_interpreter()).cues
+    (closing,) = [cue for cue in cues if cue.plan.intents == ["close_eyes"]]
+    assert closing.plan.steps[0].hold == 1.2
+    (talking,) = [cue for cue in cues if cue.plan.intents == ["talk"]]
+    assert talking.plan.reply == "안녕하세요! 만나서 반가워요."
+    assert talking.plan.steps[0].text == "안녕하세요! 만나서 반가워요."
 
 
 def test_a_key_given_twice_names_its_second_line(tmp_path: Path) -> None:
