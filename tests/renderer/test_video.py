@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -153,15 +152,16 @@ def test_wrong_frames_and_settings_are_rejected(tmp_path: Path) -> None:
         writer.write(moving_square(1))
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-def test_ffmpeg_failure_reports_its_stderr(tmp_path: Path) -> None:
-    target = tmp_path / "full.mp4"
-    os.symlink("/dev/full", target)  # every write fails with ENOSPC
-    writer = open_writer(target, 30, (64, 48))
-    with pytest.raises(RuntimeError, match=r"full\.mp4 failed: .*ffmpeg said: .*No space left"):
-        for i in range(30):
-            writer.write(moving_square(i))
+def test_ffmpeg_failure_reports_its_stderr_and_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "wide.mp4"
+    target.write_bytes(b"an earlier good render")
+    writer = open_writer(target, 30, (17000, 2))  # wider than libx264 accepts
+    with pytest.raises(RuntimeError, match=r"wide\.mp4 failed: .*ffmpeg said: .*invalid width"):
+        for _ in range(3):
+            writer.write(np.zeros((2, 17000, 3), np.uint8))
         writer.close()
+    assert target.read_bytes() == b"an earlier good render"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wide.mp4"]  # no staging, no lock
 
 
 def test_reading_bad_videos_fails_clearly(tmp_path: Path) -> None:
