@@ -94,7 +94,7 @@ class ChatLog(RichLog):
             chip = "[voice]" if confidence is None else f"[voice {confidence:.2f}]"
             self.write(Text.assemble(
                 ("you ", "bold #ce93d8"), (chip, "bold black on #ce93d8"), (" › ", "bold #ce93d8"),
-                text,
+                printable(text),
             ))
             return
         who = "you" if source == "typed" else f"you ({source})"
