@@ -72,6 +72,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         choices=("start", "stop"),
         needs_argument=True,
     ),
+    SlashCommand(
+        "mute",
+        "/mute [on|off]",
+        "silence the avatar's voice, or give it back (the mouth still moves)",
+        choices=("on", "off"),
+    ),
     SlashCommand("window", "/window", "reopen the avatar window and show its state"),
     SlashCommand(
         "voice",
