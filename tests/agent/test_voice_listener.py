@@ -157,7 +157,7 @@ def test_no_microphone_is_one_status_line_and_typing_still_works(tmp_path: Path)
     log = EventLog()
     conversation.subscribe(log)
     with Assembly(conversation, standard_components(settings, "kiosk")) as assembly:
-        [voice] = assembly.components
+        [voice] = [c for c in assembly.components if c.name == "voice"]
         assert isinstance(voice, VoiceListener)
         plan = conversation.submit("웃어줘")
         assert plan is not None and plan.intents == ["smile"]
@@ -170,14 +170,15 @@ def test_no_microphone_is_one_status_line_and_typing_still_works(tmp_path: Path)
 
 def test_standard_components_listen_in_the_console_and_kiosk_only(tmp_path: Path) -> None:
     settings = voice_settings(tmp_path)
-    console = standard_components(settings, "console")
-    kiosk = standard_components(settings, "kiosk")
-    assert [c.name for c in console] == ["voice"] and [c.name for c in kiosk] == ["voice"]
-    assert console[0].initial_mode().value == "ptt"  # type: ignore[attr-defined]
-    assert kiosk[0].initial_mode().value == "handsfree"  # type: ignore[attr-defined]
-    assert standard_components(settings, "play") == []
-    off = voice_settings(tmp_path, enabled=False)
-    assert standard_components(off, "console") == []
+
+    def voices(front_end: str, chosen: Any = settings) -> list[Any]:
+        return [c for c in standard_components(chosen, front_end) if c.name == "voice"]
+
+    [console], [kiosk] = voices("console"), voices("kiosk")
+    assert console.initial_mode().value == "ptt"
+    assert kiosk.initial_mode().value == "handsfree"
+    assert voices("play") == [] and voices("serve") == []
+    assert voices("console", voice_settings(tmp_path, enabled=False)) == []
 
 
 def test_the_window_talk_key_arms_push_to_talk(tmp_path: Path, smile_audio: np.ndarray) -> None:
