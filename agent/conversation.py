@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -245,6 +245,19 @@ class Conversation:
             transcript.reply(reply, plan_id)
             self._bus.publish(ReplyReady(text=reply, plan_id=plan_id))
         return plan_id
+
+    def set_override(self, channels: Mapping[str, float] | None) -> None:
+        """The operator's hand on the face (sliders): `channels` set over every layer (values
+        clamped to their ranges) until the next call; None releases them.
+
+        Raises:
+            ValueError: an unknown channel name (the message lists the channels).
+        """
+        timeline = self._require(self._player).timeline
+        if channels is None:
+            timeline.clear_override()
+        else:
+            timeline.set_override(channels)
 
     # ----------------------------------------------------------------- the frame loop
 
