@@ -14,8 +14,10 @@ from agent.components import Assembly, standard_components
 from agent.events import (
     ComponentStateChanged,
     ErrorOccurred,
+    FrameRendered,
     ReplyReady,
     SpeakingChanged,
+    SpeechAudio,
     SpeechMuted,
 )
 from agent.speaker import Speaker
@@ -213,10 +215,10 @@ def test_recording_keeps_the_speech_in_sync(tmp_path: Path) -> None:
     out = tmp_path / "session.mp4"
     try:
         wait_until(lambda: conversation.latest_frame() is not None, what="frames")
-        recording_from = time.monotonic()
         conversation.start_recording(out)
-        wait_until(lambda: time.monotonic() > recording_from + 0.5, what="some silence first")
-        said_at = time.monotonic()
+        before = len(log.of(FrameRendered))
+        wait_until(lambda: len(log.of(FrameRendered)) > before + 5, what="recorded frames")
+        first_recorded = log.of(FrameRendered)[before].t
         conversation.play(talk("Hello, nice to meet you."))
         wait_until(lambda: speaking_states(log) == [True, False], timeout=15, what="the line")
         finished = time.monotonic()
@@ -233,4 +235,5 @@ def test_recording_keeps_the_speech_in_sync(tmp_path: Path) -> None:
     loud = np.flatnonzero(np.abs(samples) > 0.01)
     spoken = (loud[-1] - loud[0]) / rate
     assert spoken == pytest.approx(synthesize("Hello, nice to meet you.").duration, abs=0.2)
-    assert loud[0] / rate == pytest.approx(said_at - recording_from, abs=0.15), "starts when said"
+    heard_at = log.of(SpeechAudio)[0].at - first_recorded
+    assert loud[0] / rate == pytest.approx(heard_at, abs=0.08), "the line starts when it was heard"
