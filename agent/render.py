@@ -111,6 +111,14 @@ class RenderJob:
         self.duration = schedule.duration
         self.total_frames = frame_count(schedule.duration, fps)
 
+    @property
+    def spoken(self) -> list[tuple[float, float]]:
+        """(start, end) in script seconds of every line the render speaks, in order."""
+        track, cues = self._soundtrack, self._schedule.cues
+        if track is None:
+            return []
+        return [(cues[i].at, cues[i].at + t.duration) for i, t in sorted(track.timings.items())]
+
     def write(
         self,
         out: str | Path,
