@@ -63,11 +63,37 @@ def run_console(args: argparse.Namespace) -> int:
 
 
 def run_kiosk(args: argparse.Namespace) -> int:
-    """`avatar kiosk`: fullscreen and unattended until the exit combination or a signal."""
+    """`avatar kiosk`: fullscreen and unattended until the exit combination or a signal;
+    `--serve` adds the web server beside it."""
     from agent.kiosk import Kiosk
 
     overrides: dict[str, Any] = {"kiosk": {"input": args.input}} if args.input else {}
-    return Kiosk(settings_from_args(args, **overrides), announce=announce).run()
+    settings = settings_from_args(args, **overrides, web=_web_flags(args))
+    extra = []
+    if args.serve:
+        from web import WebServer  # the CLI starts the web front-end lazily, as it does tui
+
+        extra.append(WebServer(settings.web))  # refuses an exposed host without a token
+    return Kiosk(settings, announce=announce, extra=extra).run()
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """`avatar serve`: the web API and page (with the window when `--window`)."""
+    settings = settings_from_args(args, web=_web_flags(args))
+    from web.security import check_exposure
+
+    check_exposure(settings.web.host, settings.web.token)  # before any model loads
+    read_portrait(settings.portrait)
+    from web import run_serve as serve
+
+    return serve(settings, window=args.window, announce=announce)
+
+
+def _web_flags(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The [web] settings the --host/--port/--token flags give (None: none given)."""
+    flags = {key: getattr(args, key, None) for key in ("host", "port", "token")}
+    given = {key: value for key, value in flags.items() if value is not None}
+    return given or None
 
 
 def run_render(args: argparse.Namespace) -> int:
@@ -224,6 +250,10 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
         return liveportrait_bench(
             batches=args.batches, device=args.device, models_dir=args.models_dir, **frames
         )
+    if args.bench_engine == "web":
+        from web.bench import run_bench as web_bench
+
+        return web_bench(**({"requests": args.frames} if args.frames else {}))
     if args.bench_engine == "voice":
         from agent.voice_bench import run_bench as voice_bench
 

@@ -1,6 +1,6 @@
 """`avatar`: the one command-line entry point.
 
-`avatar` alone opens the Textual console with the window; sub-commands: `kiosk`, `render`,
+`avatar` alone opens the Textual console with the window; sub-commands: `kiosk`, `serve`, `render`,
 `play`, `plan` (from `intents.cli`), `models` (from `models.cli`), `bench` and `faces`.
 
 Every failure ends with one line on stderr, "avatar: <what went wrong and what to do>", and exit
@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_kiosk(commands)
+    _add_serve(commands)
     _add_render(commands)
     _add_play(commands)
     _add_bench(commands)
@@ -123,7 +124,36 @@ def _add_kiosk(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     _add_common(kiosk, suppress=True)
     kiosk.add_argument("--input", metavar="PATH", help="'stdin' or a FIFO/text file to read")
+    kiosk.add_argument(
+        "--serve", action="store_true", help="also serve the web API and page (see avatar serve)"
+    )
+    _add_web(kiosk)
     kiosk.set_defaults(func=_commands.run_kiosk)
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    serve = commands.add_parser(
+        "serve", help="the web API and browser page (http://127.0.0.1:8765/)",
+        description="Serve the portrait over HTTP/WebSocket with a browser page. Loopback only "
+        "unless --token is given. Stop with Ctrl+C or SIGTERM.",
+    )
+    _add_web(serve)
+    serve.add_argument(
+        "--window", action="store_true", help="also open the pygame window on this machine"
+    )
+    _add_common(serve, suppress=True)
+    serve.set_defaults(func=_commands.run_serve)
+
+
+def _add_web(parser: argparse.ArgumentParser) -> None:
+    """--host/--port/--token of the web server (defaults: the [web] settings)."""
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=_parse_port, help="TCP port (default 8765; 0: any free port)"
+    )
+    parser.add_argument(
+        "--token", help="require 'Authorization: Bearer TOKEN' (needed beyond loopback)"
+    )
 
 
 def _add_render(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -157,7 +187,7 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     bench = commands.add_parser("bench", help="measure engine and interpreter speed")
     bench.add_argument(
         "--engine", dest="bench_engine",
-        choices=("fallback", "liveportrait", "intents", "tts", "voice"),
+        choices=("fallback", "liveportrait", "intents", "tts", "voice", "web"),
         default="fallback", help="what to measure (default: fallback)",
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
@@ -213,6 +243,12 @@ def _parse_size(text: str) -> tuple[int, int]:
     if not (16 <= width <= 4096 and 16 <= height <= 4096):
         raise argparse.ArgumentTypeError(f"{text!r}: each side must be 16..4096 pixels")
     return width, height
+
+
+def _parse_port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: a port is a number 0..65535")
+    return int(text)
 
 
 def _parse_fps(text: str) -> float:

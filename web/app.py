@@ -358,6 +358,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         errors = list(exc.errors())
         if any(error.get("type") == "json_invalid" for error in errors):
             return JSONResponse({"error": "malformed JSON in the request body"}, 400)
+        if any(tuple(error.get("loc", ())) == ("body",) for error in errors):
+            return JSONResponse({"error": "the body must be a JSON object"}, 400)
         return JSONResponse({"error": "; ".join(_describe(error) for error in errors[:5])}, 422)
 
     @app.exception_handler(Exception)

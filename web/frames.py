@@ -116,8 +116,8 @@ class FrameHub:
             self.encoded_count += 1
         return encoded
 
-    async def next_after(self, seq: int, timeout: float) -> EncodedFrame | None:
-        """The newest encoded frame if its seq is above `seq`, else wait up to `timeout`
+    async def next_after(self, seq: int, wait_s: float) -> EncodedFrame | None:
+        """The newest encoded frame if its seq is above `seq`, else wait up to `wait_s`
         seconds for one; None when none came (or the hub closed)."""
         encoded = self._encoded
         if encoded is not None and encoded.seq > seq:
@@ -126,7 +126,7 @@ class FrameHub:
         if newer is None or self.closed:
             return None
         try:
-            await asyncio.wait_for(asyncio.shield(newer), timeout)
+            await asyncio.wait_for(asyncio.shield(newer), wait_s)
         except TimeoutError:
             return None
         encoded = self._encoded

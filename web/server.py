@@ -22,6 +22,7 @@ from agent.components import Assembly, standard_components
 from agent.config import WebSettings
 from agent.events import ComponentStateChanged
 from web.app import create_app
+from web.frames import FrameHub
 from web.security import check_exposure
 
 log = logging.getLogger("avatar.web")
@@ -46,6 +47,8 @@ class WebServer:
         self._thread: threading.Thread | None = None
         self.port: int = settings.port
         """The port listened on (the real one once started, also for port 0)."""
+        self.hub: FrameHub | None = None
+        """The shared frame encoder once started (its `encoded_count` shows the sharing)."""
 
     @property
     def url(self) -> str:
@@ -69,8 +72,10 @@ class WebServer:
         """
         sock = _bind(self.settings.host, self.settings.port)
         self.port = sock.getsockname()[1]
+        app = create_app(conversation, self.settings)
+        self.hub = app.state.hub
         config = uvicorn.Config(
-            create_app(conversation, self.settings), log_level="warning", access_log=False,
+            app, log_level="warning", access_log=False,
             timeout_graceful_shutdown=2, ws_ping_interval=20.0, lifespan="on",
         )
         server = uvicorn.Server(config)
@@ -108,7 +113,9 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise OSError(f"cannot listen on {host}:{port} ({exc.strerror}); pick another --port")
+        raise OSError(
+            f"cannot listen on {host}:{port} ({exc.strerror}); pick another --port"
+        ) from None
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
