@@ -98,6 +98,8 @@ class WebServer:
     def stop(self) -> None:
         """Close every connection and end the server thread."""
         server, thread = self._server, self._thread
+        if self.hub is not None:
+            self.hub.stop()  # viewers waiting for a frame end now, not at the shutdown timeout
         if server is not None:
             server.should_exit = True
         if thread is not None:
