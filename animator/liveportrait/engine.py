@@ -22,13 +22,14 @@ import cv2
 import numpy as np
 import torch
 
+from animator.liveportrait.backends import Backend, build_wrapper
 from animator.liveportrait.cache import PortraitCache, PreparedPortrait, default_cache_dir
 from animator.liveportrait.checkpoint import load_networks
 from animator.liveportrait.crop import PasteBack, crop_transform, warp_crop
 from animator.liveportrait.expressions import apply_pose
 from animator.liveportrait.face import FaceAnalyzer
 from animator.liveportrait.networks import LivePortraitNetworks
-from animator.liveportrait.wrapper import LivePortraitWrapper, Precision, autocast_dtype
+from animator.liveportrait.wrapper import Precision
 from contracts import Engine, EngineInfo, Pose, Source
 from contracts.engine import hash_image
 from models import ModelsCorruptError, ModelsMissingError, verify
@@ -53,12 +54,16 @@ class LivePortraitOptions:
         crop_scale: crop side / landmark extent (2.3).
         crop_vy_ratio: vertical crop shift in crop sides, negative is up (−0.125).
         precision: "auto" = float16 autocast on CUDA, float32 on CPU; or forced.
+        backend: what runs the networks: "torch", "onnxruntime" or "tensorrt" (the runtimes
+            export the networks to ONNX once per weights, under `export_dir`).
         stitching: run the stitching MLP so the face blends into the shoulders.
         max_batch: poses rendered per network call.
         cache_dir: where prepared portraits are stored (None: $AVATAR_CACHE_DIR or
             ~/.cache/portrait-agent/prepared).
         disk_cache: False keeps prepared portraits in memory only.
         memory_cache_size: prepared portraits kept in memory.
+        export_dir: where exported ONNX files and TensorRT engines are cached (None:
+            $AVATAR_EXPORT_DIR or ~/.cache/portrait-agent/onnx).
     """
 
     input_size: int = 256
@@ -66,11 +71,13 @@ class LivePortraitOptions:
     crop_scale: float = 2.3
     crop_vy_ratio: float = -0.125
     precision: Precision = "auto"
+    backend: Backend = "torch"
     stitching: bool = True
     max_batch: int = 8
     cache_dir: Path | None = None
     disk_cache: bool = True
     memory_cache_size: int = 4
+    export_dir: Path | None = None
 
 
 @dataclass(eq=False)
@@ -109,16 +116,18 @@ class LivePortraitEngine(Engine):
         self._device = torch.device(device or default_device())
         if self._device.type == "cuda" and self._device.index is None:
             self._device = torch.device("cuda", torch.cuda.current_device())
-        self.wrapper = LivePortraitWrapper(
-            networks.to(self._device), self._device,
-            autocast_dtype(self.options.precision, self._device),
+        fingerprint = _fingerprint(networks, face, self.options)
+        self.wrapper = build_wrapper(
+            networks, self._device, backend=self.options.backend,
+            precision=self.options.precision, fingerprint=fingerprint,
+            input_size=self.options.input_size, export_dir=self.options.export_dir,
         )
         self.face = face
         self.real_weights = real_weights
         cache_dir = self.options.cache_dir or default_cache_dir()
         self.cache = PortraitCache(
             cache_dir if self.options.disk_cache else None,
-            _fingerprint(networks, face, self.options),
+            fingerprint,
             capacity=self.options.memory_cache_size,
         )
         self._pastes: OrderedDict[tuple[str, int], PasteBack] = OrderedDict()
@@ -157,6 +166,7 @@ class LivePortraitEngine(Engine):
         note = "" if self.real_weights else "seeded stand-in weights, not the published model"
         return EngineInfo(
             name="liveportrait", device=str(self._device), dtype=self.wrapper.dtype_name,
+            backend=self.wrapper.backend_name,
             real_weights=self.real_weights, note=note,
         )
 
@@ -251,7 +261,7 @@ class LivePortraitEngine(Engine):
         bad = _bad_frames(out)
         if bad == 0:
             return out
-        if self.wrapper.autocast_dtype is not None:
+        if self.wrapper.half_precision:
             log.warning(
                 "%d of %d frames came out NaN or black in %s; rendering in float32 from now on",
                 bad, len(out), self.wrapper.dtype_name,

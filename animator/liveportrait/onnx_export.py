@@ -48,9 +48,14 @@ class NetworkIO:
     outputs: tuple[str, ...]
 
 
-def network_io(networks: LivePortraitNetworks) -> dict[str, NetworkIO]:
-    """The ONNX interface of every network, with example shapes read from the modules."""
-    size = 256
+def network_io(networks: LivePortraitNetworks, size: int = 256) -> dict[str, NetworkIO]:
+    """The ONNX interface of every network, with example shapes read from the modules.
+
+    Args:
+        networks: the networks.
+        size: side of the network input crop (256 for the official weights); only the batch
+            axis is dynamic in the exported files.
+    """
     appearance = networks.appearance_feature_extractor
     warping = networks.warping_module
     num_kp = warping.dense_motion_network.num_kp
@@ -98,6 +103,7 @@ def export_onnx(
     fp16: bool = False,
     volume_sampling: VolumeSampling = "5d",
     names: Sequence[str] | None = None,
+    input_size: int = 256,
 ) -> list[Path]:
     """Write `<name>.onnx` for each network into `out_dir` (created); returns the paths.
 
@@ -107,9 +113,10 @@ def export_onnx(
         fp16: export the convolutional networks in float16.
         volume_sampling: "5d" (ONNX GridSample on volumes) or "4d" (TensorRT-compatible rewrite).
         names: export only these networks (default: all seven).
+        input_size: side of the network input crop.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    interfaces = network_io(networks)
+    interfaces = network_io(networks, input_size)
     wanted = list(names) if names is not None else list(interfaces)
     sampler = sample_volume_2d if volume_sampling == "4d" else sample_volume_5d
     written = []

@@ -60,6 +60,16 @@ class LivePortraitWrapper:
         """"float32", "float16" or "bfloat16": the precision of the convolutional stages."""
         return str(self.autocast_dtype or torch.float32).removeprefix("torch.")
 
+    @property
+    def half_precision(self) -> bool:
+        """True while the convolutional stages run in a 16-bit precision."""
+        return self.autocast_dtype is not None
+
+    @property
+    def backend_name(self) -> str:
+        """What executes the networks, for the status line."""
+        return "torch"
+
     def use_float32(self) -> None:
         """Drop mixed precision for good (after a NaN or black frame in half precision)."""
         self.autocast_dtype = None
