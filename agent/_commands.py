@@ -36,7 +36,9 @@ def setup_logging(level: str, handler: Callable[..., Any] | None) -> None:
 def settings_from_args(args: argparse.Namespace, **overrides: Any) -> Settings:
     """Settings from `--config`, the environment, the flags that were given and `overrides`
     (which win over the flags)."""
-    flags = {"portrait": getattr(args, "portrait", None), "engine": getattr(args, "engine", None)}
+    flags = {
+        name: getattr(args, name, None) for name in ("portrait", "engine", "backend")
+    }
     return load_settings(getattr(args, "config", None), **{**flags, **overrides})
 
 
@@ -130,6 +132,40 @@ def run_play(args: argparse.Namespace) -> int:
         play_live(conversation, schedule, stop)
     finally:
         assembly.stop()
+    return 0
+
+
+def run_export_onnx(args: argparse.Namespace) -> int:
+    """`avatar models export-onnx --out DIR`: one ONNX file per LivePortrait network."""
+    from animator.liveportrait.checkpoint import load_networks
+    from animator.liveportrait.onnx_export import export_onnx
+    from animator.liveportrait.seeded import seeded_networks
+    from models import verify
+    from models.registry import resolve_models_dir
+
+    if args.seeded:
+        networks = seeded_networks()
+    else:
+        root = resolve_models_dir(args.models_dir)
+        missing = verify(root, check_hash=False).missing
+        if missing:
+            raise CommandError(
+                f"LivePortrait weights not found in {root} ({len(missing)} files missing). Get "
+                "them with `avatar models download`, or export the seeded stand-in with --seeded."
+            )
+        try:
+            networks = load_networks(root)
+        except Exception as exc:
+            raise CommandError(
+                f"cannot load the LivePortrait weights from {root}: {exc}. Get them with "
+                "`avatar models download`, or export the seeded stand-in with --seeded."
+            ) from exc
+    paths = export_onnx(
+        networks, args.out, fp16=args.fp16, volume_sampling="4d" if args.tensorrt else "5d",
+        names=args.networks,
+    )
+    for path in paths:
+        print(f"{path}  {path.stat().st_size / 1e6:.1f} MB")
     return 0
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from agent import _commands
+from agent.config import BACKEND_NAMES as BACKEND_CHOICES
 from animator.engines import ENGINE_CHOICES
 
 EXIT_USAGE = 2
@@ -98,6 +99,10 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         help="auto: LivePortrait when its weights are present, else the fallback",
     )
     parser.add_argument(
+        "--backend", choices=BACKEND_CHOICES, default=default,
+        help="what runs LivePortrait: torch (default), onnxruntime or tensorrt (NVIDIA GPU)",
+    )
+    parser.add_argument(
         "--log-level", choices=LOG_LEVELS, default=argparse.SUPPRESS if suppress else "warning",
         help="logging detail; 'debug' also shows tracebacks",
     )
@@ -159,7 +164,49 @@ def _register_external(commands: argparse._SubParsersAction) -> None:  # type: i
     from models import cli as models_cli
 
     intents_cli.register(commands)
-    models_cli.register(commands)
+    _add_export_onnx(models_cli.register(commands))
+
+
+def _add_export_onnx(models: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`avatar models export-onnx`: lives here because models/ must not import the animator."""
+    export = models.add_parser(
+        "export-onnx", help="export the LivePortrait networks to ONNX (one file per network)",
+        description="Write appearance_feature_extractor.onnx, motion_extractor.onnx, "
+        "warping_module.onnx, spade_generator.onnx, stitching.onnx, lip.onnx and eye.onnx "
+        "with a dynamic batch axis.",
+    )
+    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="target folder")
+    export.add_argument(
+        "--seeded", action="store_true",
+        help="export the test fixture's seeded weights instead of the downloaded ones",
+    )
+    export.add_argument("--fp16", action="store_true", help="convolutional networks in float16")
+    export.add_argument(
+        "--tensorrt", action="store_true",
+        help="write the warping network with 4-D sampling only (builds in TensorRT)",
+    )
+    export.add_argument(
+        "--networks", type=_parse_networks, metavar="NAMES",
+        help="comma-separated subset, e.g. stitching,lip,eye (default: all seven)",
+    )
+    export.add_argument(
+        "--models-dir", type=Path, metavar="DIR",
+        help="weights folder (default: $AVATAR_MODELS_DIR or ~/.cache/portrait-agent/models)",
+    )
+    export.set_defaults(func=_commands.run_export_onnx)
+
+
+def _parse_networks(text: str) -> tuple[str, ...]:
+    from animator.liveportrait.config import NETWORK_NAMES
+
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [name for name in names if name not in NETWORK_NAMES]
+    if unknown or not names:
+        choices = ", ".join(NETWORK_NAMES)
+        raise argparse.ArgumentTypeError(
+            f"unknown network {', '.join(unknown) or text!r}; choose from {choices}"
+        )
+    return names
 
 
 def _parse_size(text: str) -> tuple[int, int]:

@@ -29,6 +29,8 @@ DEFAULT_PORTRAIT = ASSETS_DIR / "portrait.png"
 CONFIG_ENV = "AVATAR_CONFIG"
 EngineName = Literal["auto", "liveportrait", "fallback"]
 ENGINE_NAMES: tuple[EngineName, ...] = typing.get_args(EngineName)
+BackendName = Literal["torch", "onnxruntime", "tensorrt"]
+BACKEND_NAMES: tuple[BackendName, ...] = typing.get_args(BackendName)
 
 _TOML_VALUES: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "avatar_toml_values", default=None
@@ -121,6 +123,9 @@ class Settings(BaseSettings):
     """Folder holding the model weights (None: the user cache the `models` command downloads to)."""
     device: str | None = None
     """Torch device for LivePortrait ("cuda", "cuda:1", "cpu"; None: CUDA when available)."""
+    backend: BackendName = "torch"
+    """What runs the LivePortrait networks: "torch", "onnxruntime" (TensorRT → CUDA → CPU
+    providers) or "tensorrt" (engines built once and cached; needs an NVIDIA GPU)."""
     target_fps: float = Field(default=30.0, gt=0.0, le=120.0)
     """Frames per second the live loop aims for; slow engines show fewer frames, never slower
     motion."""

@@ -119,6 +119,7 @@ class Conversation:
                     self._engine_name,
                     models_dir=self.settings.models_dir,
                     device=self.settings.device,
+                    backend=self.settings.backend,
                 )
             source = prepare_portrait(engine, image, self._portrait_path)
             self._image = image
@@ -325,7 +326,8 @@ class Conversation:
         """
         player = self._require(self._player)
         engine, notes = create_engine(
-            name, models_dir=self.settings.models_dir, device=self.settings.device
+            name, models_dir=self.settings.models_dir, device=self.settings.device,
+            backend=self.settings.backend,
         )
         with self._lock:
             image = self._image

@@ -145,7 +145,8 @@ def prepare_render(
     portrait = options.portrait or script.portrait or settings.portrait
     image = read_portrait(portrait)
     engine, notes = create_engine(
-        options.engine or settings.engine, models_dir=settings.models_dir, device=settings.device
+        options.engine or settings.engine, models_dir=settings.models_dir, device=settings.device,
+        backend=settings.backend,
     )
     source = prepare_portrait(engine, image, portrait)
     schedule = schedule_script(script, load_interpreter())
