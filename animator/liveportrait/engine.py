@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import cv2
 import numpy as np
@@ -29,6 +30,7 @@ from animator.liveportrait.crop import PasteBack, crop_transform, warp_crop
 from animator.liveportrait.expressions import apply_pose
 from animator.liveportrait.face import FaceAnalyzer
 from animator.liveportrait.networks import LivePortraitNetworks
+from animator.liveportrait.paste_torch import HostCopies, TorchPasteBack
 from animator.liveportrait.wrapper import Precision
 from contracts import Engine, EngineInfo, Pose, Source
 from contracts.engine import hash_image
@@ -38,6 +40,9 @@ from models.registry import resolve_models_dir
 log = logging.getLogger("avatar.animator")
 
 _BLACK = 1e-3  # a frame whose brightest value is below this is black
+
+
+CompileMode = Literal["auto", "off", "default", "reduce-overhead", "max-autotune"]
 
 
 class RenderError(RuntimeError):
@@ -62,6 +67,9 @@ class LivePortraitOptions:
             ~/.cache/portrait-agent/prepared).
         disk_cache: False keeps prepared portraits in memory only.
         memory_cache_size: prepared portraits kept in memory.
+        compile: `torch.compile` mode for warp+decode with the torch backend; "auto" is
+            "reduce-overhead" (CUDA graphs) on CUDA and "off" on the CPU.
+        channels_last: NHWC decoder on CUDA (torch backend).
         export_dir: where exported ONNX files and TensorRT engines are cached (None:
             $AVATAR_EXPORT_DIR or ~/.cache/portrait-agent/onnx).
     """
@@ -72,6 +80,8 @@ class LivePortraitOptions:
     crop_vy_ratio: float = -0.125
     precision: Precision = "auto"
     backend: Backend = "torch"
+    compile: CompileMode = "auto"
+    channels_last: bool = True
     stitching: bool = True
     max_batch: int = 8
     cache_dir: Path | None = None
@@ -85,6 +95,13 @@ class LivePortraitSource(Source):
     """A `Source` that carries the engine's prepared state (see `PreparedPortrait`)."""
 
     prepared: PreparedPortrait | None = field(default=None, repr=False)
+
+
+def compile_mode(choice: CompileMode, device: torch.device) -> str | None:
+    """The `torch.compile` mode for a choice: "auto" compiles with CUDA graphs on CUDA only."""
+    if choice == "auto":
+        return "reduce-overhead" if device.type == "cuda" else None
+    return None if choice == "off" else choice
 
 
 def default_device() -> str:
@@ -122,6 +139,15 @@ class LivePortraitEngine(Engine):
             precision=self.options.precision, fingerprint=fingerprint,
             input_size=self.options.input_size, export_dir=self.options.export_dir,
         )
+        if self.options.backend == "torch" and self._device.type == "cuda":
+            self.wrapper.optimize(
+                channels_last=self.options.channels_last,
+                compile_mode=compile_mode(self.options.compile, self._device),
+            )
+        elif self.options.compile not in ("auto", "off"):
+            self.wrapper.optimize(
+                channels_last=False, compile_mode=compile_mode(self.options.compile, self._device)
+            )
         self.face = face
         self.real_weights = real_weights
         cache_dir = self.options.cache_dir or default_cache_dir()
@@ -131,6 +157,8 @@ class LivePortraitEngine(Engine):
             capacity=self.options.memory_cache_size,
         )
         self._pastes: OrderedDict[tuple[str, int], PasteBack] = OrderedDict()
+        self._device_pastes: OrderedDict[tuple[str, int], TorchPasteBack] = OrderedDict()
+        self._copies: HostCopies | None = None
         self._lock = threading.RLock()
 
     @classmethod
@@ -226,10 +254,13 @@ class LivePortraitEngine(Engine):
         if not isinstance(source, LivePortraitSource) or source.prepared is None:
             source = self.prepare(source.image)
         vectors = np.stack([pose.to_array() for pose in poses])
+        step = max(1, self.options.max_batch)
+        chunks = [vectors[start : start + step] for start in range(0, len(vectors), step)]
         frames: list[np.ndarray] = []
         with self._lock:
-            for start in range(0, len(vectors), max(1, self.options.max_batch)):
-                chunk = vectors[start : start + self.options.max_batch]
+            if self._device.type == "cuda":
+                return self._render_on_device(source, chunks)
+            for chunk in chunks:
                 frames.extend(self._render_batch(source, chunk))
         return frames
 
@@ -255,6 +286,34 @@ class LivePortraitEngine(Engine):
         images = self.wrapper.to_images(self._checked_decode(prepared, x_d))
         paste = self._paste_for(source, images.shape[1])
         return [paste.paste(source.image, image) for image in images]
+
+    def _render_on_device(
+        self, source: LivePortraitSource, chunks: list[np.ndarray]
+    ) -> list[np.ndarray]:
+        """GPU path: decode, paste back and convert on the device; copy each finished chunk to
+        pinned host memory while the next chunk computes."""
+        prepared = source.prepared
+        assert prepared is not None
+        if self._copies is None:
+            self._copies = HostCopies(self._device)
+        frames: list[np.ndarray] = []
+        for chunk in chunks:
+            out = self._checked_decode(prepared, self.driving_keypoints(prepared, chunk))
+            device_frames = self._device_paste_for(source, out.shape[-1]).paste(out)
+            frames.extend(self._copies.collect())
+            self._copies.submit(device_frames)
+        frames.extend(self._copies.collect())
+        return frames
+
+    def _device_paste_for(self, source: LivePortraitSource, side: int) -> TorchPasteBack:
+        key = (source.image_hash, side)
+        if key not in self._device_pastes:
+            self._device_pastes[key] = TorchPasteBack.build(
+                self._paste_for(source, side), source.image, self._device
+            )
+            while len(self._device_pastes) > self.cache.capacity:
+                self._device_pastes.popitem(last=False)
+        return self._device_pastes[key]
 
     def _checked_decode(self, prepared: PreparedPortrait, x_d: torch.Tensor) -> torch.Tensor:
         out = self.wrapper.warp_decode(prepared.f_s, prepared.x_s, x_d)
@@ -311,19 +370,25 @@ def _face_box(box: np.ndarray, shape: tuple[int, ...]) -> tuple[int, int, int, i
     return max(x0, 0), max(y0, 0), min(x1, width), min(y1, height)
 
 
-def _fingerprint(
-    networks: LivePortraitNetworks, face: FaceAnalyzer, options: LivePortraitOptions
-) -> str:
-    """Identifies the weights, face models and crop options behind a prepared portrait.
-
-    Weights are identified by every tensor's name, shape and a sample of its values (reading all
-    of them would take seconds for the real model); face models by file size and mtime.
-    """
+def weights_fingerprint(networks: LivePortraitNetworks) -> str:
+    """Identifies the weights by every tensor's name, shape and a sample of its values (reading
+    all of them would take seconds for the real model)."""
     digest = hashlib.sha256()
     for name, network in networks.items():
         for key, tensor in network.state_dict().items():
             sample = tensor.detach().reshape(-1)[:64].double().sum().item()
             digest.update(f"{name}.{key}:{tuple(tensor.shape)}:{sample:.9e}".encode())
+    return digest.hexdigest()
+
+
+def _fingerprint(
+    networks: LivePortraitNetworks, face: FaceAnalyzer, options: LivePortraitOptions
+) -> str:
+    """Identifies the weights, face models and crop options behind a prepared portrait.
+
+    Weights by `weights_fingerprint`; face models by file size and mtime.
+    """
+    digest = hashlib.sha256(weights_fingerprint(networks).encode())
     for path in face.model_files:
         stat = path.stat()
         digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
