@@ -189,7 +189,9 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
         from animator.liveportrait.bench import run_bench as liveportrait_bench
 
         return liveportrait_bench(
-            batches=args.batches, device=args.device, models_dir=args.models_dir, **frames
+            batches=args.batches, device=args.device, models_dir=args.models_dir, **frames,
+            backend=getattr(args, "backend", None) or "torch", precision=args.precision,
+            compile=args.compile,
         )
     try:
         from intents.bench import run_bench as intents_bench

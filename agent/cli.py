@@ -154,6 +154,18 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     bench.add_argument("--frames", type=int, help="frames (or utterances) per measurement")
     bench.add_argument("--device", help="torch device for liveportrait (default: cuda if any)")
+    bench.add_argument(
+        "--backend", choices=BACKEND_CHOICES, default=argparse.SUPPRESS,
+        help="what runs liveportrait: torch (default), onnxruntime or tensorrt",
+    )
+    bench.add_argument(
+        "--precision", choices=("auto", "float32", "float16", "bfloat16"), default="auto",
+        help="liveportrait precision (auto: float16 on CUDA, float32 on the CPU)",
+    )
+    bench.add_argument(
+        "--compile", choices=("auto", "off", "default", "reduce-overhead", "max-autotune"),
+        default="auto", help="torch.compile mode for the torch backend (auto: CUDA graphs on CUDA)",
+    )
     bench.add_argument("--models-dir", type=Path, help="LivePortrait weights folder")
     bench.set_defaults(func=_commands.run_bench)
 

@@ -22,6 +22,7 @@ class EngineInfo(BaseModel):
         dtype: compute precision ("float32", "float16").
         backend: what executes the model ("torch", "onnxruntime/CUDA", ...); empty when the
             engine has no such choice.
+        cache: the frame cache's state ("frame cache 62% hits, 120 MB"), empty when unused.
         real_weights: True when it runs the real model weights.
         fallback: True for the weight-free fallback engine, which says so in every status line.
         note: a short line for the user (e.g. how to get the real weights).
@@ -33,6 +34,7 @@ class EngineInfo(BaseModel):
     device: str = "cpu"
     dtype: str = "float32"
     backend: str = ""
+    cache: str = ""
     real_weights: bool = False
     fallback: bool = False
     note: str = ""
@@ -42,7 +44,8 @@ class EngineInfo(BaseModel):
         weights = "real weights" if self.real_weights else "no weights"
         kind = "FALLBACK engine" if self.fallback else f"{self.name} engine"
         runtime = f"{self.backend}, " if self.backend else ""
-        return f"{kind} ({self.device}, {self.dtype}, {runtime}{weights})"
+        cache = f", {self.cache}" if self.cache else ""
+        return f"{kind} ({self.device}, {self.dtype}, {runtime}{weights}{cache})"
 
 
 @dataclass(eq=False)

@@ -29,6 +29,7 @@ from animator.liveportrait.checkpoint import load_networks
 from animator.liveportrait.crop import PasteBack, crop_transform, warp_crop
 from animator.liveportrait.expressions import apply_pose
 from animator.liveportrait.face import FaceAnalyzer
+from animator.liveportrait.frame_cache import FrameCache
 from animator.liveportrait.networks import LivePortraitNetworks
 from animator.liveportrait.paste_torch import HostCopies, TorchPasteBack
 from animator.liveportrait.wrapper import Precision
@@ -72,6 +73,10 @@ class LivePortraitOptions:
         channels_last: NHWC decoder on CUDA (torch backend).
         export_dir: where exported ONNX files and TensorRT engines are cached (None:
             $AVATAR_EXPORT_DIR or ~/.cache/portrait-agent/onnx).
+        frame_cache_mb: memory for generated crops keyed by quantised pose (0: no cache).
+        snap_to_cache: answer poses that are not cached with the nearest cached one instead of
+            rendering them; None: only on the CPU for a portrait with prerendered frames.
+        frames_dir: where `avatar prerender` stores frames (None: ~/.cache/portrait-agent/frames).
     """
 
     input_size: int = 256
@@ -88,6 +93,9 @@ class LivePortraitOptions:
     disk_cache: bool = True
     memory_cache_size: int = 4
     export_dir: Path | None = None
+    frame_cache_mb: int = 256
+    snap_to_cache: bool | None = None
+    frames_dir: Path | None = None
 
 
 @dataclass(eq=False)
@@ -95,6 +103,11 @@ class LivePortraitSource(Source):
     """A `Source` that carries the engine's prepared state (see `PreparedPortrait`)."""
 
     prepared: PreparedPortrait | None = field(default=None, repr=False)
+
+
+def default_frames_dir() -> Path:
+    """~/.cache/portrait-agent/frames (beside the prepared portraits)."""
+    return default_cache_dir().parent / "frames"
 
 
 def compile_mode(choice: CompileMode, device: torch.device) -> str | None:
@@ -159,6 +172,10 @@ class LivePortraitEngine(Engine):
         self._pastes: OrderedDict[tuple[str, int], PasteBack] = OrderedDict()
         self._device_pastes: OrderedDict[tuple[str, int], TorchPasteBack] = OrderedDict()
         self._copies: HostCopies | None = None
+        megabytes = self.options.frame_cache_mb
+        self.frames = FrameCache(megabytes * 1_000_000) if megabytes > 0 else None
+        self._prerendered: dict[str, int] = {}
+        self.fingerprint = fingerprint
         self._lock = threading.RLock()
 
     @classmethod
@@ -195,6 +212,9 @@ class LivePortraitEngine(Engine):
         return EngineInfo(
             name="liveportrait", device=str(self._device), dtype=self.wrapper.dtype_name,
             backend=self.wrapper.backend_name,
+            cache=self.frames.summary() if self.frames is not None and (
+                self.frames.hits + self.frames.misses
+            ) else "",
             real_weights=self.real_weights, note=note,
         )
 
@@ -215,10 +235,34 @@ class LivePortraitEngine(Engine):
             if prepared is None:
                 prepared = self._prepare_new(image)
                 self.cache.put(image_hash, prepared)
+            self._load_prerendered(image_hash)
         return LivePortraitSource(
             image=image, face_box=prepared.face_box, image_hash=image_hash,
             notes=list(prepared.notes), prepared=prepared,
         )
+
+    def prerendered_path(self, image_hash: str) -> Path:
+        """Where `avatar prerender` keeps this portrait's frames for these weights."""
+        folder = self.options.frames_dir or default_frames_dir()
+        return folder / f"{image_hash[:16]}-{self.fingerprint[:16]}.frames.zip"
+
+    def save_prerendered(self, source: LivePortraitSource) -> Path:
+        """Persist the cached crops of `source`'s portrait (after rendering its presets)."""
+        if self.frames is None:
+            raise ValueError("the frame cache is off (frame_cache_mb=0); nothing to save")
+        path = self.prerendered_path(source.image_hash)
+        self._prerendered[source.image_hash] = self.frames.save(source.image_hash, path)
+        return path
+
+    def _load_prerendered(self, image_hash: str) -> None:
+        if self.frames is None or image_hash in self._prerendered:
+            return
+        path = self.prerendered_path(image_hash)
+        if path.is_file():
+            count = self.frames.load(image_hash, path)
+            if count:
+                self._prerendered[image_hash] = count
+                log.info("loaded %d prerendered frames from %s", count, path)
 
     def _prepare_new(self, image: np.ndarray) -> PreparedPortrait:
         opts = self.options
@@ -282,10 +326,51 @@ class LivePortraitEngine(Engine):
     def _render_batch(self, source: LivePortraitSource, pose_batch: np.ndarray) -> list[np.ndarray]:
         prepared = source.prepared
         assert prepared is not None
-        x_d = self.driving_keypoints(prepared, pose_batch)
-        images = self.wrapper.to_images(self._checked_decode(prepared, x_d))
-        paste = self._paste_for(source, images.shape[1])
-        return [paste.paste(source.image, image) for image in images]
+        crops = self._cached_crops(source.image_hash, pose_batch)
+        missing = [index for index, crop in enumerate(crops) if crop is None]
+        if missing:
+            x_d = self.driving_keypoints(prepared, pose_batch[missing])
+            images = self.wrapper.to_images(self._checked_decode(prepared, x_d))
+            for index, image in zip(missing, images, strict=True):
+                crops[index] = image
+                if self.frames is not None:
+                    self.frames.put(source.image_hash, pose_batch[index], image)
+        ready = [crop for crop in crops if crop is not None]
+        paste = self._paste_for(source, ready[0].shape[0])
+        return [paste.paste(source.image, crop) for crop in ready]
+
+    def _cached_crops(self, image_hash: str, pose_batch: np.ndarray) -> list[np.ndarray | None]:
+        """Cached crops for the poses (None where a render is needed); with snapping on, the
+        nearest prerendered pose stands in for every miss."""
+        if self.frames is None:
+            return [None] * len(pose_batch)
+        crops = [self.frames.get(image_hash, vector) for vector in pose_batch]
+        if self._snap(image_hash):
+            crops = [crop if crop is not None else self.frames.nearest(image_hash, vector)
+                     for crop, vector in zip(crops, pose_batch, strict=True)]
+        return crops
+
+    def _snap(self, image_hash: str) -> bool:
+        if self.options.snap_to_cache is not None:
+            return self.options.snap_to_cache
+        return self._device.type == "cpu" and image_hash in self._prerendered
+
+    def cache_crops(self, source: LivePortraitSource, pose_batch: np.ndarray) -> None:
+        """Render (B, 12) poses into the frame cache without pasting them (prerendering).
+
+        Raises:
+            ValueError: the frame cache is off.
+        """
+        if self.frames is None:
+            raise ValueError("the frame cache is off (frame_cache_mb=0); nothing to prerender")
+        if source.prepared is None:
+            source = self.prepare(source.image)
+        assert source.prepared is not None
+        with self._lock:
+            x_d = self.driving_keypoints(source.prepared, pose_batch)
+            images = self.wrapper.to_images(self._checked_decode(source.prepared, x_d))
+        for vector, image in zip(pose_batch, images, strict=True):
+            self.frames.put(source.image_hash, vector, image)
 
     def _render_on_device(
         self, source: LivePortraitSource, chunks: list[np.ndarray]
