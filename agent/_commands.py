@@ -169,6 +169,36 @@ def run_export_onnx(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_prerender(args: argparse.Namespace) -> int:
+    """`avatar prerender`: the portrait's expression presets rendered once and saved."""
+    from tqdm import tqdm
+
+    from agent._portrait import prepare_portrait
+    from animator.engines import create_engine
+    from animator.liveportrait.prerender import prerender, preset_poses
+
+    if not 0.0 <= args.intensity <= 1.0 or not 0.5 <= args.fps <= 60.0:
+        raise CommandError("--intensity must be 0..1 and --fps 0.5..60")
+    settings = settings_from_args(args)
+    image = read_portrait(settings.portrait)
+    engine, _ = create_engine(
+        "liveportrait", models_dir=settings.models_dir,
+        device=args.device or settings.device, backend=settings.backend,
+    )
+    source = prepare_portrait(engine, image, settings.portrait)
+    poses = preset_poses(args.intents, args.intensity, args.fps)
+    announce(f"prerendering {len(poses)} poses with the {engine.info.status_line()}")
+    with tqdm(total=len(poses), unit="frame", file=sys.stderr, disable=args.quiet,
+              leave=False) as bar:
+        path = prerender(
+            engine, source, poses,  # type: ignore[arg-type]
+            lambda done, _total: bar.update(done - bar.n),
+        )
+    print(f"{path}: {len(poses)} frames. On a CPU, poses that were not prerendered (idle life, "
+          "talking, other intensities) show the nearest prerendered frame.")
+    return 0
+
+
 def run_bench(args: argparse.Namespace) -> int:
     """`avatar bench`: print the numbers of the chosen benchmark (text or JSON)."""
     result = _bench_result(args)

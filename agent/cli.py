@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_render(commands)
     _add_play(commands)
     _add_bench(commands)
+    _add_prerender(commands)
     _register_external(commands)
     return parser
 
@@ -168,6 +169,42 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     bench.add_argument("--models-dir", type=Path, help="LivePortrait weights folder")
     bench.set_defaults(func=_commands.run_bench)
+
+
+def _add_prerender(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    prerender = commands.add_parser(
+        "prerender", help="render a portrait's expressions once for CPU-only machines",
+        description="Render every expression preset of the portrait with LivePortrait and save "
+        "the frames. A CPU engine then shows them for those expressions, and the nearest "
+        "prerendered frame for every other pose (idle life, talking). Needs the LivePortrait "
+        "weights; takes seconds per frame on a CPU, seconds in all on a GPU.",
+    )
+    prerender.add_argument(
+        "--intents", type=_parse_intents, metavar="NAMES",
+        help="comma-separated intents (default: every expression)",
+    )
+    prerender.add_argument(
+        "--intensity", type=float, default=0.7, help="expression intensity 0..1 (default 0.7)"
+    )
+    prerender.add_argument(
+        "--fps", type=float, default=8.0, help="poses per second of each expression (default 8)"
+    )
+    prerender.add_argument("--device", help="torch device (default: cuda if any)")
+    prerender.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_common(prerender, suppress=True)
+    prerender.set_defaults(func=_commands.run_prerender)
+
+
+def _parse_intents(text: str) -> tuple[str, ...]:
+    from contracts import INTENTS
+
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [name for name in names if name not in INTENTS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown intent {', '.join(unknown) or text!r}; choose from {', '.join(INTENTS)}"
+        )
+    return names
 
 
 def _register_external(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -46,3 +46,15 @@ def test_unknown_network_and_missing_weights_are_one_line(tmp_path: Path) -> Non
         "them with `avatar models download`, or export the seeded stand-in with --seeded."
     ]
     assert not (tmp_path / "x").exists()
+
+
+def test_prerender_without_weights_or_with_an_unknown_intent_is_one_line(tmp_path: Path) -> None:
+    missing = avatar("prerender", cwd=tmp_path, env={"AVATAR_MODELS_DIR": str(tmp_path / "m")})
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == (
+        f"avatar: LivePortrait weights not found in {tmp_path / 'm'} (8 files missing). "
+        "Get them with: avatar models download"
+    )
+    unknown = avatar("prerender", "--intents", "smile,dance")
+    assert unknown.returncode == 2
+    assert "unknown intent 'dance'; choose from smile, laugh" in unknown.stderr
