@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
+import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from agent._portrait import read_portrait
@@ -37,7 +40,7 @@ def settings_from_args(args: argparse.Namespace, **overrides: Any) -> Settings:
     """Settings from `--config`, the environment, the flags that were given and `overrides`
     (which win over the flags)."""
     flags = {
-        name: getattr(args, name, None) for name in ("portrait", "engine", "backend")
+        name: getattr(args, name, None) for name in ("portrait", "engine", "backend", "face")
     }
     return load_settings(getattr(args, "config", None), **{**flags, **overrides})
 
@@ -70,7 +73,9 @@ def run_render(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from agent.render import RenderOptions, prepare_render
+    from renderer.video import output_format
 
+    output_format(args.output)  # an unknown suffix is refused before any work
     settings = settings_from_args(args)
     options = RenderOptions(
         fps=args.fps, size=args.size, seed=args.seed,
@@ -80,17 +85,42 @@ def run_render(args: argparse.Namespace) -> int:
     for note in job.notes:
         announce(note)
     announce(f"rendering with the {job.engine.status_line()}")
-    with tqdm(
-        total=job.total_frames, unit="frame", file=sys.stderr, disable=args.quiet,
-        desc=args.output.name, leave=False,
-    ) as bar:
-        result = job.write(args.output, on_progress=lambda done, _total: bar.update(done - bar.n))
+    existed = os.path.lexists(args.output)
+    received = [int(signal.SIGINT)]
+    try:
+        with _terminate_as_interrupt(received), tqdm(
+            total=job.total_frames, unit="frame", file=sys.stderr, disable=args.quiet,
+            desc=args.output.name, leave=False,
+        ) as bar:
+            result = job.write(
+                args.output, on_progress=lambda done, _total: bar.update(done - bar.n)
+            )
+    except KeyboardInterrupt:
+        kept = f"{args.output} left unchanged" if existed else f"nothing written to {args.output}"
+        announce(f"render interrupted; {kept}")
+        return 128 + received[-1]
     width, height = result.size
     print(
         f"{result.path}: {result.frames} frames, {width}x{height} at {result.fps:g} fps, "
         f"{result.frames / result.fps:.1f} s"
     )
     return 0
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt(received: list[int]) -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt like Ctrl+C does, so a stopped render cleans up the
+    same way; the signal's number is appended to `received`."""
+
+    def on_terminate(signum: int, _frame: object) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_play(args: argparse.Namespace) -> int:
@@ -185,7 +215,7 @@ def run_prerender(args: argparse.Namespace) -> int:
         "liveportrait", models_dir=settings.models_dir,
         device=args.device or settings.device, backend=settings.backend,
     )
-    source = prepare_portrait(engine, image, settings.portrait)
+    source = prepare_portrait(engine, image, settings.portrait, settings.face)
     poses = preset_poses(args.intents, args.intensity, args.fps)
     announce(f"prerendering {len(poses)} poses with the {engine.info.status_line()}")
     with tqdm(total=len(poses), unit="frame", file=sys.stderr, disable=args.quiet,
@@ -197,6 +227,35 @@ def run_prerender(args: argparse.Namespace) -> int:
     print(f"{path}: {len(poses)} frames. On a CPU, poses that were not prerendered (idle life, "
           "talking, other intensities) show the nearest prerendered frame.")
     return 0
+
+
+def run_faces(args: argparse.Namespace) -> int:
+    """`avatar faces PHOTO [--out PNG]`: every face with its number and box, as --face counts."""
+    from agent._portrait import draw_face_boxes, photo_faces
+    from animator.engines import create_engine
+
+    settings = settings_from_args(args)
+    engine, notes = create_engine(
+        settings.engine, models_dir=settings.models_dir, device=settings.device
+    )
+    for note in notes:
+        announce(note)
+    image, boxes = photo_faces(engine, args.photo)
+    height, width = image.shape[:2]
+    count = "no face" if not boxes else "1 face" if len(boxes) == 1 else f"{len(boxes)} faces"
+    print(f"{args.photo}: {count} ({width}x{height}, {engine.info.name} detector)")
+    largest = max(range(len(boxes)), key=lambda i: _area(boxes[i]), default=-1)
+    for number, (x0, y0, x1, y1) in enumerate(boxes, start=1):
+        mark = "  (largest)" if number - 1 == largest and len(boxes) > 1 else ""
+        print(f"  face {number}: x {x0}-{x1}, y {y0}-{y1} ({x1 - x0}x{y1 - y0} px){mark}")
+    if args.out is not None:
+        draw_face_boxes(image, boxes, args.out)
+        print(f"{args.out}: the photo with numbered boxes")
+    return 0
+
+
+def _area(box: tuple[int, int, int, int]) -> int:
+    return (box[2] - box[0]) * (box[3] - box[1])
 
 
 def run_bench(args: argparse.Namespace) -> int:
@@ -213,8 +272,10 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
     frames = {"frames": args.frames} if args.frames else {}
     if args.bench_engine == "fallback":
         from animator.fallback.bench import run_bench as fallback_bench
+        from animator.fallback.bench import run_large_bench
 
-        return fallback_bench(**frames)  # one frame per call: batching does not apply
+        # one frame per call: batching does not apply
+        return {**fallback_bench(**frames), "large_portrait": run_large_bench(**frames)}
     if args.bench_engine == "liveportrait":
         from animator.liveportrait.bench import run_bench as liveportrait_bench
 

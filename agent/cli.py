@@ -1,7 +1,7 @@
 """`avatar`: the one command-line entry point.
 
 `avatar` alone opens the Textual console with the window; sub-commands: `kiosk`, `render`,
-`play`, `plan` (from `intents.cli`), `models` (from `models.cli`) and `bench`.
+`play`, `plan` (from `intents.cli`), `models` (from `models.cli`), `bench` and `faces`.
 
 Every failure ends with one line on stderr, "avatar: <what went wrong and what to do>", and exit
 code 2; tracebacks only appear with `--log-level debug`.
@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 
 from agent import _commands
 from agent.config import BACKEND_NAMES as BACKEND_CHOICES
+from agent.config import MAX_FPS, MAX_SEED, MIN_FPS, check_device, check_fps
 from animator.engines import ENGINE_CHOICES
 
 EXIT_USAGE = 2
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = args.log_level == "debug"
     try:
         _commands.setup_logging(args.log_level, getattr(args, "func", None))
+        _check_text(args)
         func = getattr(args, "func", _commands.run_console)
         return int(func(args) or 0)
     except KeyboardInterrupt:
@@ -80,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_play(commands)
     _add_bench(commands)
     _add_prerender(commands)
+    _add_faces(commands)
     _register_external(commands)
     return parser
 
@@ -94,6 +97,11 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     parser.add_argument(
         "--portrait", type=Path, metavar="PATH", default=default,
         help="portrait photo (JPEG, PNG or WebP)",
+    )
+    parser.add_argument(
+        "--face", type=_parse_face, metavar="N", default=default,
+        help="which face to animate when the photo has several, from 1 left to right "
+        "(`avatar faces PHOTO` lists them; default: the largest)",
     )
     parser.add_argument(
         "--engine", choices=ENGINE_CHOICES, default=default,
@@ -127,9 +135,14 @@ def _add_render(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         "-o", "--output", type=Path, required=True,
         help="out.mp4 (H.264), out.gif, or a folder for PNG frames",
     )
-    render.add_argument("--fps", type=float, help="frames per second (default: the script's)")
+    render.add_argument(
+        "--fps", type=_parse_fps,
+        help=f"frames per second, {MIN_FPS:g}..{MAX_FPS:g} (default: the script's)",
+    )
     render.add_argument("--size", type=_parse_size, help="WIDTHxHEIGHT, e.g. 512x512")
-    render.add_argument("--seed", type=int, help="idle-life seed (default: the script's)")
+    render.add_argument(
+        "--seed", type=_parse_seed, help=f"idle-life seed, 0..{MAX_SEED} (default: the script's)"
+    )
     render.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_common(render, suppress=True)
     render.set_defaults(func=_commands.run_render)
@@ -154,7 +167,10 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="liveportrait batch sizes, e.g. 1,4,8"
     )
     bench.add_argument("--frames", type=int, help="frames (or utterances) per measurement")
-    bench.add_argument("--device", help="torch device for liveportrait (default: cuda if any)")
+    bench.add_argument(
+        "--device", type=_parse_device,
+        help="torch device for liveportrait: cpu, cuda, cuda:N, mps (default: cuda if any)",
+    )
     bench.add_argument(
         "--backend", choices=BACKEND_CHOICES, default=argparse.SUPPRESS,
         help="what runs liveportrait: torch (default), onnxruntime or tensorrt",
@@ -207,13 +223,34 @@ def _parse_intents(text: str) -> tuple[str, ...]:
     return names
 
 
+def _add_faces(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    faces = commands.add_parser(
+        "faces", help="list the faces in a photo, numbered for --face N",
+        description="List every face the engine finds in PHOTO, numbered from 1 left to right "
+        "as --face N and /face N count them; --out draws the numbered boxes into a PNG.",
+    )
+    faces.add_argument("photo", type=Path, help="the photo (JPEG, PNG or WebP)")
+    faces.add_argument(
+        "--out", type=Path, metavar="PNG", help="write the photo with numbered boxes"
+    )
+    faces.add_argument(
+        "--engine", choices=ENGINE_CHOICES, default=argparse.SUPPRESS,
+        help="whose face detector to use (default: the configured engine)",
+    )
+    faces.add_argument("--config", type=Path, metavar="TOML", default=argparse.SUPPRESS)
+    faces.set_defaults(func=_commands.run_faces)
+
+
 def _register_external(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """`plan` and `models` belong to their packages; they set `func` themselves."""
+    """`plan` and `models` belong to their packages, `listen` and `voice` to `agent.voice_cli`;
+    they set `func` themselves."""
+    from agent import voice_cli
     from intents import cli as intents_cli
     from models import cli as models_cli
 
     intents_cli.register(commands)
     _add_export_onnx(models_cli.register(commands))
+    voice_cli.register(commands)
 
 
 def _add_export_onnx(models: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -266,6 +303,63 @@ def _parse_size(text: str) -> tuple[int, int]:
     if not (16 <= width <= 4096 and 16 <= height <= 4096):
         raise argparse.ArgumentTypeError(f"{text!r}: each side must be 16..4096 pixels")
     return width, height
+
+
+def _parse_fps(text: str) -> float:
+    try:
+        return check_fps(float(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: frames per second must be a number, {MIN_FPS:g}..{MAX_FPS:g}"
+        ) from exc
+
+
+def _parse_seed(text: str) -> int:
+    try:
+        seed = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: the seed is a whole number") from exc
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{text!r}: the seed must be 0..{MAX_SEED}")
+    return seed
+
+
+def _parse_device(text: str) -> str:
+    try:
+        return check_device(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _check_text(args: argparse.Namespace) -> None:
+    """Refuse text arguments that are not UTF-8 (the shell passed raw bytes): one clear line
+    here instead of an encoding error deep inside. Paths may hold any bytes and are not checked.
+    """
+    for value in vars(args).values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not _encodes(item):
+                shown = item.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise ValueError(
+                    f"'{shown}' is not valid UTF-8 text; check the terminal's encoding (locale)"
+                )
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _parse_face(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: a face number is 1, 2, ...") from exc
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: faces are numbered from 1")
+    return number
 
 
 def _parse_batches(text: str) -> tuple[int, ...]:

@@ -13,15 +13,18 @@ import tomllib
 import types
 import typing
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+
+from agent._files import not_a_regular_file
+from renderer.window_types import parse_chord
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ASSETS_DIR = REPO_ROOT / "assets"
@@ -31,10 +34,24 @@ EngineName = Literal["auto", "liveportrait", "fallback"]
 ENGINE_NAMES: tuple[EngineName, ...] = typing.get_args(EngineName)
 BackendName = Literal["torch", "onnxruntime", "tensorrt"]
 BACKEND_NAMES: tuple[BackendName, ...] = typing.get_args(BackendName)
+MIN_FPS, MAX_FPS = 1.0, 120.0
+"""The one frame-rate range: live loop, `--fps` and scripts."""
+MAX_SEED = 2**32 - 1
+"""Seeds are 0..MAX_SEED (what the idle life's random generator accepts)."""
+MIN_WINDOW_SIDE, MAX_WINDOW_SIDE = 16, 8192
+_DEVICE = re.compile(r"(cpu|mps|cuda)(?::(\d+))?")
 
 _TOML_VALUES: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "avatar_toml_values", default=None
 )
+
+
+class _PathUnless:
+    """Marks a str setting that names a file unless it is one of `words` (e.g. "stdin"), so a
+    config file's relative value is resolved against the file's folder like every `Path`."""
+
+    def __init__(self, *words: str) -> None:
+        self.words = words
 
 
 class ConfigError(ValueError):
@@ -66,6 +83,45 @@ class WindowSettings(BaseModel):
     title: str = "portrait-agent"
     """Window title."""
 
+    @field_validator("size")
+    @classmethod
+    def _sensible_size(cls, size: tuple[int, int]) -> tuple[int, int]:
+        if not all(MIN_WINDOW_SIDE <= side <= MAX_WINDOW_SIDE for side in size):
+            raise ValueError(
+                f"the window size is [width, height], each {MIN_WINDOW_SIDE}..{MAX_WINDOW_SIDE} "
+                f"pixels; got {list(size)}"
+            )
+        return size
+
+    @field_validator("exit_combo")
+    @classmethod
+    def _known_keys(cls, combo: str) -> str:
+        return parse_chord(combo)
+
+
+class SpeechSettings(BaseModel):
+    """The avatar's voice: which one, how loud, and how much of a reply it reads aloud."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    enabled: bool = True
+    """Speak replies aloud (and put them into rendered videos)."""
+    muted: bool = False
+    """No sound (`--mute`, `/mute`); the mouth still moves with the words."""
+    voice: Literal["auto", "espeak", "supertonic"] = "auto"
+    """"auto": the neural voice when `avatar models download tts-supertonic` fetched it, else
+    the embedded eSpeak NG; or name one."""
+    style: str = "F1"
+    """Speaker of the neural voice (F1..F5, M1..M5)."""
+    volume: float = Field(default=1.0, ge=0.0, le=1.0)
+    """Output volume, 0..1."""
+    max_chars: int = Field(default=1000, ge=1, le=20_000)
+    """Longer replies are read up to the last sentence that fits (the rest stays text)."""
+    rate_wpm: int = Field(default=165, ge=80, le=450)
+    """Speaking rate of eSpeak NG in words per minute."""
+    device: str | None = None
+    """Sound output device (a name or index as `python -m sounddevice` lists; None: default)."""
+
 
 class KioskSettings(BaseModel):
     """Unattended installations: attract loop, text input, supervision."""
@@ -80,9 +136,9 @@ class KioskSettings(BaseModel):
     """Utterances played in turn as the attract loop instead of the script, when not empty."""
     idle_seconds: float = Field(default=30.0, gt=0.0)
     """Seconds without input before the attract loop starts."""
-    input: str = "stdin"
+    input: Annotated[str, _PathUnless("stdin")] = "stdin"
     """Where utterances come from, one per line: "stdin", or the path of a FIFO or a text file
-    that other programs append to."""
+    that other programs append to (relative: to the config file's folder)."""
     restart_backoff_s: float = Field(default=1.0, gt=0.0)
     """First delay before reopening a crashed window; doubles per failure."""
     max_backoff_s: float = Field(default=30.0, gt=0.0)
@@ -103,6 +159,46 @@ class ConsoleSettings(BaseModel):
     `console.toggle_log`, `input.history_back`, `input.history_forward`, `input.complete`."""
 
 
+class VoiceSettings(BaseModel):
+    """Spoken commands: microphone, voice activity, speech recognition (`[voice]`)."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    enabled: bool = True
+    """Listen at all (off: no microphone is opened)."""
+    mode: Literal["auto", "ptt", "handsfree", "off"] = "auto"
+    """"auto": push-to-talk in the console, hands-free in the kiosk; "ptt", "handsfree", "off"."""
+    device: int | str | None = None
+    """Microphone: PortAudio device number or name (None: the system default input)."""
+    model: str = "auto"
+    """Whisper model: "auto" (the best downloaded multilingual model, else the packaged English
+    tiny.en), or a name from `avatar models list` such as "whisper-small"."""
+    language: Literal["auto", "ko", "en"] = "auto"
+    """Spoken language; "auto" detects it per utterance (multilingual models only)."""
+    compute_device: Literal["auto", "cpu", "cuda"] = "auto"
+    """Where Whisper runs: "auto" is CUDA float16 when available, else CPU int8."""
+    beam_size: int = Field(default=1, ge=1, le=10)
+    """Beam search width; 1 (greedy) is fastest and enough for short commands."""
+    temperature: float = Field(default=0.0, ge=0.0, le=1.0)
+    """Decoding temperature; 0 is deterministic."""
+    vad_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
+    """Silero speech probability that counts as speech."""
+    min_speech_s: float = Field(default=0.25, gt=0.0, le=5.0)
+    """Shorter sounds are ignored (clicks, coughs)."""
+    end_silence_s: float = Field(default=0.5, gt=0.0, le=5.0)
+    """Silence that ends an utterance."""
+    pre_roll_s: float = Field(default=0.3, ge=0.0, le=2.0)
+    """Audio kept from before speech was detected, so the first syllable is not cut."""
+    max_utterance_s: float = Field(default=15.0, gt=1.0, le=60.0)
+    """Longest utterance; longer speech is cut here."""
+    partial_interval_s: float = Field(default=0.7, ge=0.0, le=10.0)
+    """Shortest time between partial transcripts while speaking (0: no partials)."""
+    wake_name: str = ""
+    """When set (e.g. "하나"), only utterances that start with this name act."""
+    ptt_timeout_s: float = Field(default=8.0, gt=0.0, le=120.0)
+    """Push-to-talk gives up after this long without speech."""
+
+
 class Settings(BaseSettings):
     """Everything the avatar can be told, with offline-safe defaults."""
 
@@ -116,6 +212,9 @@ class Settings(BaseSettings):
 
     portrait: Path = DEFAULT_PORTRAIT
     """The portrait photo (JPEG, PNG or WebP)."""
+    face: int | None = Field(default=None, ge=1)
+    """Which face of a photo with several to animate, numbered from 1 left to right
+    (`avatar faces PHOTO` lists them); None: the largest."""
     engine: EngineName = "auto"
     """"auto" (LivePortrait when its weights are present, else the fallback), "liveportrait",
     or "fallback" (weight-free CPU engine)."""
@@ -126,10 +225,10 @@ class Settings(BaseSettings):
     backend: BackendName = "torch"
     """What runs the LivePortrait networks: "torch", "onnxruntime" (TensorRT → CUDA → CPU
     providers) or "tensorrt" (engines built once and cached; needs an NVIDIA GPU)."""
-    target_fps: float = Field(default=30.0, gt=0.0, le=120.0)
+    target_fps: float = 30.0
     """Frames per second the live loop aims for; slow engines show fewer frames, never slower
     motion."""
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
     """Seed of the idle life (blinks, sway) so sessions and renders are reproducible."""
     data_dir: Path = Field(default_factory=_default_data_dir)
     """Where transcripts (`transcripts/`) and recordings (`recordings/`) are written."""
@@ -139,6 +238,20 @@ class Settings(BaseSettings):
     """Kiosk mode (`avatar kiosk`)."""
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     """The Textual console."""
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
+    """Spoken commands."""
+    speech: SpeechSettings = Field(default_factory=SpeechSettings)
+    """The avatar's voice."""
+
+    @field_validator("target_fps")
+    @classmethod
+    def _fps_in_range(cls, fps: float) -> float:
+        return check_fps(fps)
+
+    @field_validator("device")
+    @classmethod
+    def _usable_device(cls, device: str | None) -> str | None:
+        return None if device is None else check_device(device)
 
     @classmethod
     def settings_customise_sources(
@@ -162,6 +275,41 @@ class Settings(BaseSettings):
     def recordings_dir(self) -> Path:
         """Folder of the live-session recordings."""
         return self.data_dir / "recordings"
+
+
+def check_fps(fps: float) -> float:
+    """`fps` if it is within `MIN_FPS`..`MAX_FPS` (the one rule for every frame rate).
+
+    Raises:
+        ValueError: out of range, infinite or not a number.
+    """
+    if not MIN_FPS <= fps <= MAX_FPS:  # False for nan too
+        raise ValueError(f"frames per second must be {MIN_FPS:g}..{MAX_FPS:g}; got {fps:g}")
+    return fps
+
+
+def check_device(device: str) -> str:
+    """`device` if torch can run on it here ("cpu", "cuda", "cuda:N", "mps").
+
+    Raises:
+        ValueError: an unknown device name, or a GPU this machine does not have.
+    """
+    match = _DEVICE.fullmatch(device.strip().lower())
+    if match is None:
+        raise ValueError(f"unknown device {device!r}; use cpu, cuda, cuda:N or mps")
+    kind, index = match.group(1), match.group(2)
+    if kind == "cpu":
+        return match.group(0)
+    import torch  # only when a GPU is named: the check needs the runtime anyway
+
+    if kind == "mps":
+        count = 1 if torch.backends.mps.is_available() else 0
+    else:
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if int(index or 0) >= count:
+        found = f"{count} {kind} device(s)" if count else f"no usable {kind} device"
+        raise ValueError(f"device {device!r}: this machine has {found}; use cpu")
+    return match.group(0)
 
 
 def load_settings(config_path: str | Path | None = None, **overrides: Any) -> Settings:
@@ -191,6 +339,9 @@ def load_settings(config_path: str | Path | None = None, **overrides: Any) -> Se
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    problem = not_a_regular_file(path)
+    if problem is not None:
+        raise ConfigError(f"config file '{path}': {problem}; give the path of a TOML file.")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
@@ -230,9 +381,18 @@ def _resolve_paths(model: type[BaseModel], values: dict[str, Any], base: Path) -
         if isinstance(value, dict) and _nested_model(field.annotation):
             resolved[name] = _resolve_paths(_nested_model(field.annotation), value, base)  # type: ignore[arg-type]
         elif isinstance(value, str) and _is_path(field.annotation):
-            candidate = Path(value).expanduser()
-            resolved[name] = candidate if candidate.is_absolute() else base / candidate
+            resolved[name] = _against(base, value)
+        elif isinstance(value, str) and any(
+            isinstance(mark, _PathUnless) and value not in mark.words for mark in field.metadata
+        ):
+            resolved[name] = str(_against(base, value))
     return resolved
+
+
+def _against(base: Path, value: str) -> Path:
+    """`value` as a path; a relative one is taken relative to `base`."""
+    candidate = Path(value).expanduser()
+    return candidate if candidate.is_absolute() else base / candidate
 
 
 def _is_path(annotation: Any) -> bool:
@@ -260,7 +420,8 @@ def _describe_validation_error(
         if path is not None and _has_key(toml_values, loc):
             line = _find_key_line(path, loc)
             where = f"config file '{path}', line {line}: " if line else f"config file '{path}': "
-        problems.append(f"{where}setting '{key}': {error['msg']}")
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append(f"{where}setting '{key}': {message}")
     return "; ".join(problems)
 
 

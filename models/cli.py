@@ -12,8 +12,9 @@ from pathlib import Path
 
 from models.download import download
 from models.errors import ModelsError
-from models.registry import ModelSet, liveportrait_files, load_model_set, resolve_models_dir
+from models.registry import MODEL_SETS, ModelSet, load_model_set, model_set, set_dir
 from models.verify import verify
+from models.whisper import whisper_dir, whisper_files, whisper_names
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
@@ -21,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse._SubParsersActi
     the group of `models` sub-commands, so that packages above (the LivePortrait export) can add
     theirs."""
     models = subparsers.add_parser(
-        "models", help="list, download and verify the LivePortrait model files"
+        "models", help="list, download and verify model files (LivePortrait, Whisper, the voice)"
     )
     commands = models.add_subparsers(dest="models_command", metavar="COMMAND", required=True)
 
@@ -47,23 +48,43 @@ def register(subparsers: argparse._SubParsersAction) -> argparse._SubParsersActi
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "name", nargs="?", default="liveportrait", metavar="NAME",
+        help=f"liveportrait (default), tts-supertonic (the neural voice) or a speech model: "
+        f"{', '.join(whisper_names())}",
+    )
+    parser.add_argument(
         "--models-dir", type=Path, metavar="DIR",
         help="models folder (default: $AVATAR_MODELS_DIR or ~/.cache/portrait-agent/models)",
     )
     parser.add_argument(
         "--registry", type=Path, metavar="FILE",
-        help="a JSON file list to use instead of the built-in LivePortrait list (mirrors)",
+        help="a JSON file list to use instead of the built-in list NAME (mirrors)",
     )
 
 
 def _model_set(args: argparse.Namespace) -> ModelSet:
-    return load_model_set(args.registry) if args.registry else liveportrait_files()
+    if args.registry:
+        return load_model_set(args.registry)
+    if args.name in MODEL_SETS:
+        return model_set(args.name)
+    return whisper_files(args.name)
+
+
+def _folder(args: argparse.Namespace, files: ModelSet) -> Path:
+    """The models folder (a model set's own subfolder), or a Whisper model's folder."""
+    if files.name in whisper_names():
+        return whisper_dir(files.name, args.models_dir)
+    return set_dir(args.models_dir, files)
 
 
 def run_list(args: argparse.Namespace) -> int:
     """Print every file with its size and whether it is present (size check only, fast)."""
-    files = _model_set(args)
-    report = verify(args.models_dir, model_set=files, check_hash=False)
+    try:
+        files = _model_set(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = verify(_folder(args, files), model_set=files, check_hash=False)
     print(f"{files.name}: {files.repo_id}@{files.revision} -> {report.models_dir}")
     for check in report.checks:
         state = "present" if check.usable else check.state.value
@@ -79,7 +100,7 @@ def run_download(args: argparse.Namespace) -> int:
     """Download or import the files; errors become one clear message and exit code 1."""
     try:
         files = _model_set(args)
-        root = resolve_models_dir(args.models_dir)
+        root = _folder(args, files)
         print(f"{files.name}: {len(files.files)} files, {files.total_size / 1e6:.0f} MB -> {root}")
         download(
             root, local_files_only=args.offline, progress=not args.quiet,
@@ -99,7 +120,7 @@ def run_verify(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = verify(args.models_dir, model_set=files)
+    report = verify(_folder(args, files), model_set=files)
     for check in report.checks:
         print(f"  {check.line()}")
     if report.ok:
@@ -107,7 +128,7 @@ def run_verify(args: argparse.Namespace) -> int:
         return 0
     bad = sum(not check.usable for check in report.checks)
     print(f"{bad} of {len(report.checks)} files missing or corrupt in {report.models_dir}; "
-          "run `avatar models download` to repair.", file=sys.stderr)
+          f"run `avatar models download {files.name}` to repair.", file=sys.stderr)
     return 1
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MODELS_DIR_ENV = "AVATAR_MODELS_DIR"
 _PACKAGED = Path(__file__).with_name("liveportrait.json")
+_SUPERTONIC = Path(__file__).with_name("tts-supertonic.json")
 
 
 class ModelFile(BaseModel):
@@ -54,6 +55,7 @@ class ModelSet(BaseModel):
         former_repo_ids: earlier names of the repository (for messages only).
         note: where the facts come from.
         notice: licence or usage notice shown to the user.
+        folder: subfolder of the models folder the files go in ("": the folder itself).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -65,6 +67,7 @@ class ModelSet(BaseModel):
     former_repo_ids: tuple[str, ...] = ()
     note: str = ""
     notice: str = ""
+    folder: str = Field(default="", pattern=r"^[\w.-]*$")
 
     @property
     def total_size(self) -> int:
@@ -98,6 +101,35 @@ def load_model_set(path: str | Path) -> ModelSet:
 def liveportrait_files() -> ModelSet:
     """The official LivePortrait human-model files (weights plus face detection/landmarks)."""
     return load_model_set(_PACKAGED)
+
+
+@functools.cache
+def supertonic_files() -> ModelSet:
+    """The Supertonic 2 neural voice (Korean and English on CPU through onnxruntime)."""
+    return load_model_set(_SUPERTONIC)
+
+
+MODEL_SETS = ("liveportrait", "tts-supertonic")
+"""Names `avatar models ... NAME` accepts."""
+
+
+def model_set(name: str) -> ModelSet:
+    """The built-in model set called `name` (one of `MODEL_SETS`).
+
+    Raises:
+        ValueError: unknown name (lists the known ones).
+    """
+    if name == "liveportrait":
+        return liveportrait_files()
+    if name == "tts-supertonic":
+        return supertonic_files()
+    raise ValueError(f"unknown model set {name!r}; choose one of: {', '.join(MODEL_SETS)}")
+
+
+def set_dir(models_dir: str | Path | None, files: ModelSet) -> Path:
+    """Where `files` live: the models folder (see `resolve_models_dir`) plus `files.folder`."""
+    root = resolve_models_dir(models_dir)
+    return root / files.folder if files.folder else root
 
 
 def default_models_dir() -> Path:

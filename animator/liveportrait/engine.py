@@ -43,6 +43,7 @@ log = logging.getLogger("avatar.animator")
 _BLACK = 1e-3  # a frame whose brightest value is below this is black
 
 
+PasteKey = tuple[str, tuple[int, int, int, int], int]  # image hash, face box, crop side
 CompileMode = Literal["auto", "off", "default", "reduce-overhead", "max-autotune"]
 
 
@@ -169,8 +170,8 @@ class LivePortraitEngine(Engine):
             fingerprint,
             capacity=self.options.memory_cache_size,
         )
-        self._pastes: OrderedDict[tuple[str, int], PasteBack] = OrderedDict()
-        self._device_pastes: OrderedDict[tuple[str, int], TorchPasteBack] = OrderedDict()
+        self._pastes: OrderedDict[PasteKey, PasteBack] = OrderedDict()
+        self._device_pastes: OrderedDict[PasteKey, TorchPasteBack] = OrderedDict()
         self._copies: HostCopies | None = None
         megabytes = self.options.frame_cache_mb
         self.frames = FrameCache(megabytes * 1_000_000) if megabytes > 0 else None
@@ -218,55 +219,65 @@ class LivePortraitEngine(Engine):
             real_weights=self.real_weights, note=note,
         )
 
-    def prepare(self, image: np.ndarray) -> LivePortraitSource:
-        """Find the face and compute the per-portrait state (cached by image hash).
+    def prepare(self, image: np.ndarray, face: int | None = None) -> LivePortraitSource:
+        """Find the face and compute the per-portrait state (cached by image hash and face).
 
         Args:
             image: (H, W, 3) uint8 RGB portrait.
+            face: the face to animate, numbered from 1 left to right; None: the largest.
 
         Raises:
             NoFaceError: no face was found.
+            PortraitError: there is no face number `face`.
             ValueError: `image` is not an (H, W, 3) uint8 array.
         """
         image = _checked_image(image)
         image_hash = hash_image(image)
+        key = image_hash if face is None else f"{image_hash}-face{face}"
         with self._lock:
-            prepared = self.cache.get(image_hash, self._device)
+            prepared = self.cache.get(key, self._device)
             if prepared is None:
-                prepared = self._prepare_new(image)
-                self.cache.put(image_hash, prepared)
-            self._load_prerendered(image_hash)
+                prepared = self._prepare_new(image, face)
+                self.cache.put(key, prepared)
+            self._load_prerendered(_frames_key(image_hash, prepared.face_box))
         return LivePortraitSource(
             image=image, face_box=prepared.face_box, image_hash=image_hash,
             notes=list(prepared.notes), prepared=prepared,
         )
 
-    def prerendered_path(self, image_hash: str) -> Path:
-        """Where `avatar prerender` keeps this portrait's frames for these weights."""
+    def prerendered_path(self, portrait_key: str) -> Path:
+        """Where `avatar prerender` keeps this portrait's (and face's) frames for these weights."""
         folder = self.options.frames_dir or default_frames_dir()
-        return folder / f"{image_hash[:16]}-{self.fingerprint[:16]}.frames.zip"
+        digest = hashlib.sha256(f"{portrait_key}|{self.fingerprint}".encode()).hexdigest()
+        return folder / f"{digest[:24]}.frames.zip"
 
     def save_prerendered(self, source: LivePortraitSource) -> Path:
         """Persist the cached crops of `source`'s portrait (after rendering its presets)."""
         if self.frames is None:
             raise ValueError("the frame cache is off (frame_cache_mb=0); nothing to save")
-        path = self.prerendered_path(source.image_hash)
-        self._prerendered[source.image_hash] = self.frames.save(source.image_hash, path)
+        key = _frames_key(source.image_hash, source.face_box)
+        path = self.prerendered_path(key)
+        self._prerendered[key] = self.frames.save(key, path)
         return path
 
-    def _load_prerendered(self, image_hash: str) -> None:
-        if self.frames is None or image_hash in self._prerendered:
+    def _load_prerendered(self, portrait_key: str) -> None:
+        if self.frames is None or portrait_key in self._prerendered:
             return
-        path = self.prerendered_path(image_hash)
+        path = self.prerendered_path(portrait_key)
         if path.is_file():
-            count = self.frames.load(image_hash, path)
+            count = self.frames.load(portrait_key, path)
             if count:
-                self._prerendered[image_hash] = count
+                self._prerendered[portrait_key] = count
                 log.info("loaded %d prerendered frames from %s", count, path)
 
-    def _prepare_new(self, image: np.ndarray) -> PreparedPortrait:
+    def find_faces(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
+        """Every face box (x0, y0, x1, y1) in face-number order (face N is item N - 1)."""
+        image = _checked_image(image)
+        return [_face_box(np.asarray(box), image.shape) for box in self.face.face_boxes(image)]
+
+    def _prepare_new(self, image: np.ndarray, face: int | None) -> PreparedPortrait:
         opts = self.options
-        analysis = self.face.analyze(image)
+        analysis = self.face.analyze(image, face)
         crop = crop_transform(
             analysis.landmarks203, dsize=opts.crop_size, scale=opts.crop_scale,
             vy_ratio=opts.crop_vy_ratio,
@@ -326,7 +337,8 @@ class LivePortraitEngine(Engine):
     def _render_batch(self, source: LivePortraitSource, pose_batch: np.ndarray) -> list[np.ndarray]:
         prepared = source.prepared
         assert prepared is not None
-        crops = self._cached_crops(source.image_hash, pose_batch)
+        key = _frames_key(source.image_hash, source.face_box)
+        crops = self._cached_crops(key, pose_batch)
         missing = [index for index, crop in enumerate(crops) if crop is None]
         if missing:
             x_d = self.driving_keypoints(prepared, pose_batch[missing])
@@ -334,26 +346,26 @@ class LivePortraitEngine(Engine):
             for index, image in zip(missing, images, strict=True):
                 crops[index] = image
                 if self.frames is not None:
-                    self.frames.put(source.image_hash, pose_batch[index], image)
+                    self.frames.put(key, pose_batch[index], image)
         ready = [crop for crop in crops if crop is not None]
         paste = self._paste_for(source, ready[0].shape[0])
         return [paste.paste(source.image, crop) for crop in ready]
 
-    def _cached_crops(self, image_hash: str, pose_batch: np.ndarray) -> list[np.ndarray | None]:
+    def _cached_crops(self, portrait_key: str, pose_batch: np.ndarray) -> list[np.ndarray | None]:
         """Cached crops for the poses (None where a render is needed); with snapping on, the
         nearest prerendered pose stands in for every miss."""
         if self.frames is None:
             return [None] * len(pose_batch)
-        crops = [self.frames.get(image_hash, vector) for vector in pose_batch]
-        if self._snap(image_hash):
-            crops = [crop if crop is not None else self.frames.nearest(image_hash, vector)
+        crops = [self.frames.get(portrait_key, vector) for vector in pose_batch]
+        if self._snap(portrait_key):
+            crops = [crop if crop is not None else self.frames.nearest(portrait_key, vector)
                      for crop, vector in zip(crops, pose_batch, strict=True)]
         return crops
 
-    def _snap(self, image_hash: str) -> bool:
+    def _snap(self, portrait_key: str) -> bool:
         if self.options.snap_to_cache is not None:
             return self.options.snap_to_cache
-        return self._device.type == "cpu" and image_hash in self._prerendered
+        return self._device.type == "cpu" and portrait_key in self._prerendered
 
     def cache_crops(self, source: LivePortraitSource, pose_batch: np.ndarray) -> None:
         """Render (B, 12) poses into the frame cache without pasting them (prerendering).
@@ -369,8 +381,9 @@ class LivePortraitEngine(Engine):
         with self._lock:
             x_d = self.driving_keypoints(source.prepared, pose_batch)
             images = self.wrapper.to_images(self._checked_decode(source.prepared, x_d))
+        key = _frames_key(source.image_hash, source.face_box)
         for vector, image in zip(pose_batch, images, strict=True):
-            self.frames.put(source.image_hash, vector, image)
+            self.frames.put(key, vector, image)
 
     def _render_on_device(
         self, source: LivePortraitSource, chunks: list[np.ndarray]
@@ -391,7 +404,7 @@ class LivePortraitEngine(Engine):
         return frames
 
     def _device_paste_for(self, source: LivePortraitSource, side: int) -> TorchPasteBack:
-        key = (source.image_hash, side)
+        key = (source.image_hash, source.face_box, side)
         if key not in self._device_pastes:
             self._device_pastes[key] = TorchPasteBack.build(
                 self._paste_for(source, side), source.image, self._device
@@ -420,7 +433,7 @@ class LivePortraitEngine(Engine):
         )
 
     def _paste_for(self, source: LivePortraitSource, side: int) -> PasteBack:
-        key = (source.image_hash, side)
+        key = (source.image_hash, source.face_box, side)
         if key not in self._pastes:
             assert source.prepared is not None
             transform = source.prepared.crop.resized(side)
@@ -428,6 +441,11 @@ class LivePortraitEngine(Engine):
             while len(self._pastes) > self.cache.capacity:
                 self._pastes.popitem(last=False)
         return self._pastes[key]
+
+
+def _frames_key(image_hash: str, face_box: tuple[int, int, int, int]) -> str:
+    """Cached crops belong to one face of one photo (a photo can hold several faces)."""
+    return f"{image_hash}:{','.join(map(str, face_box))}"
 
 
 def _bad_frames(images: torch.Tensor) -> int:
