@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import onnxruntime as ort
 import torch
 
 from animator.liveportrait.networks import LivePortraitNetworks
 from animator.liveportrait.onnx_export import VolumeSampling, export_onnx
+from models.onnx_runtime import inference_session, ort
 
 log = logging.getLogger("avatar.animator")
 
@@ -149,9 +149,9 @@ class OrtNetworks:
                 raise FileNotFoundError(
                     f"{path} is missing; export the networks with `avatar models export-onnx`"
                 )
-            session = ort.InferenceSession(
-                str(path), ort.SessionOptions(),
-                providers=[(name, provider_options(name, device, cache_dir)) for name in chosen],
+            session = inference_session(
+                path, providers=[(name, provider_options(name, device, cache_dir))  # type: ignore[misc]
+                                 for name in chosen],
             )
             sessions[field.name] = OrtNetwork(session, device)
         networks = cls(**sessions, fp16=fp16)
