@@ -23,6 +23,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from intents.llm.settings import LLMSettings
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ASSETS_DIR = REPO_ROOT / "assets"
 DEFAULT_PORTRAIT = ASSETS_DIR / "portrait.png"
@@ -134,6 +136,8 @@ class Settings(BaseSettings):
     """Kiosk mode (`avatar kiosk`)."""
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     """The Textual console."""
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    """The conversational LLM behind the classifier (`[llm]`): model or server, persona, memory."""
 
     @classmethod
     def settings_customise_sources(

@@ -21,6 +21,7 @@ import numpy as np
 from agent._bus import ErrorReporter, EventBus
 from agent._portrait import prepare_portrait, read_portrait
 from agent._pump import FramePump
+from agent._replies import ReplyStreams
 from agent._window import WindowSupervisor
 from agent.config import Settings
 from agent.events import (
@@ -41,7 +42,8 @@ from animator.errors import PortraitError
 from animator.player import Player
 from animator.timeline import Timeline
 from contracts import Engine, EngineInfo, Frame, Plan, Utterance, UtteranceSource
-from intents import load_interpreter
+from intents import Interpreter
+from intents.llm import build_interpreter
 from renderer import WindowStats
 
 log = logging.getLogger("avatar.agent")
@@ -89,7 +91,10 @@ class Conversation:
         self._history: deque[str] = deque(maxlen=HISTORY_SIZE)
         self._transcript_path = settings.transcripts_dir / session_file_name("session", ".jsonl")
         self._transcript: Transcript | None = None
-        self._interpreter = None
+        self._interpreter: Interpreter | None = None
+        self._replies = ReplyStreams(
+            self._bus, self._start, lambda: self._require(self._transcript)
+        )
         self._player: Player | None = None
         self._engine_name: str = settings.engine
         self._image: np.ndarray | None = None
@@ -124,7 +129,9 @@ class Conversation:
             self._image = image
             self._notes["engine"] = tuple(notes)
             self._notes["portrait"] = tuple(source.notes)
-            self._interpreter = load_interpreter()
+            self._interpreter = build_interpreter(
+                self.settings.llm, models_dir=self.settings.models_dir, on_state=self._llm_state
+            )
             self._player = Player(engine, source, Timeline(seed=self.settings.seed))
             self._pump.attach(self._player)
             self._transcript = Transcript(self._transcript_path)
@@ -137,6 +144,7 @@ class Conversation:
 
     def stop(self) -> None:
         """Stop the frame loop, close the window, finish a recording, close the transcript."""
+        self._replies.cancel()
         self._pump.stop()
         self._window.close()
         with self._lock:
@@ -148,9 +156,12 @@ class Conversation:
     def submit(self, text: str, source: UtteranceSource = "typed") -> Plan | None:
         """Interpret `text` and play the plan at once, preempting what plays.
 
+        With an LLM the plan starts when its first step is decoded and the reply follows as one
+        `ReplyReady` per sentence, until the next barge-in.
+
         Returns:
-            The plan, or None for empty text or when the interpreter failed (reported as
-            `ErrorOccurred`).
+            The plan that started, or None for empty text, when the interpreter failed
+            (reported as `ErrorOccurred`), or when a barge-in came before any plan.
         """
         text = text.strip()
         if not text:
@@ -158,18 +169,29 @@ class Conversation:
         interpreter = self._require(self._interpreter)
         utterance = Utterance(text=text, source=source)
         self.interrupt(source)
+        epoch = self._replies.epoch
         with self._turn:
+            self._replies.wait()
             self._history.append(text)
             self._receive(utterance)
             started = time.perf_counter()
             try:
-                plan = interpreter.interpret(text)
+                stream = interpreter.interpret_stream(text)
+                plan = self._replies.first_plan(stream, epoch)
             except Exception as exc:
                 log.debug("interpreter failed", exc_info=True)
                 self._errors.report("interpreter", f"could not understand {text!r}: {exc}")
                 return None
-            self._start(plan, utterance, (time.perf_counter() - started) * 1000.0)
+            if plan is None:
+                return None
+            plan_id = self._start(plan, utterance, (time.perf_counter() - started) * 1000.0)
+            self._replies.follow(stream, plan_id, utterance)
         return plan
+
+    def forget(self) -> None:
+        """Forget the conversation so far (the LLM's memory of earlier turns; `/reset`)."""
+        self._require(self._interpreter).reset()
+        self._require(self._transcript).write("session", event="reset")
 
     def play(self, plan: Plan, utterance: Utterance | None = None) -> int:
         """Play an explicit plan at once, preempting what plays; returns its plan id.
@@ -249,6 +271,9 @@ class Conversation:
         """Publish a component's own facts (speech started, a partial transcript, its state) to
         every subscriber, the way the conversation publishes its own."""
         self._bus.publish(event)
+
+    def _llm_state(self, state: str, problem: bool) -> None:
+        self._bus.publish(ComponentStateChanged("llm", state, problem))
 
     def _track_component(self, event: Event) -> None:
         if isinstance(event, ComponentStateChanged):

@@ -1,4 +1,6 @@
-"""`avatar models {list,download,verify}`: see, fetch and check the model files.
+"""`avatar models {list,download,verify} [NAME]`: see, fetch and check the model files.
+
+NAME is a built-in model set: `liveportrait` (the default) or `llm` (the conversational model).
 
 The agent's CLI calls `register(subparsers)`; each sub-command stores its handler in `args.func`,
 which returns the process exit code (0 fine, 1 something missing or corrupt, 2 bad usage).
@@ -12,14 +14,14 @@ from pathlib import Path
 
 from models.download import download
 from models.errors import ModelsError
-from models.registry import ModelSet, liveportrait_files, load_model_set, resolve_models_dir
+from models.registry import MODEL_SETS, ModelSet, load_model_set, resolve_models_dir
 from models.verify import verify
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `models` command and its sub-commands to an argparse sub-parser group."""
     models = subparsers.add_parser(
-        "models", help="list, download and verify the LivePortrait model files"
+        "models", help="list, download and verify the model files (LivePortrait, the LLM)"
     )
     commands = models.add_subparsers(dest="models_command", metavar="COMMAND", required=True)
 
@@ -44,24 +46,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "name", nargs="?", choices=tuple(MODEL_SETS), default="liveportrait",
+        help="which model set (default: liveportrait)",
+    )
+    parser.add_argument(
         "--models-dir", type=Path, metavar="DIR",
         help="models folder (default: $AVATAR_MODELS_DIR or ~/.cache/portrait-agent/models)",
     )
     parser.add_argument(
         "--registry", type=Path, metavar="FILE",
-        help="a JSON file list to use instead of the built-in LivePortrait list (mirrors)",
+        help="a JSON file list to use instead of the built-in list (mirrors)",
     )
 
 
 def _model_set(args: argparse.Namespace) -> ModelSet:
-    return load_model_set(args.registry) if args.registry else liveportrait_files()
+    return load_model_set(args.registry) if args.registry else MODEL_SETS[args.name]()
 
 
 def run_list(args: argparse.Namespace) -> int:
     """Print every file with its size and whether it is present (size check only, fast)."""
     files = _model_set(args)
     report = verify(args.models_dir, model_set=files, check_hash=False)
-    print(f"{files.name}: {files.repo_id}@{files.revision} -> {report.models_dir}")
+    print(f"{files.name}: {files.repo_id}@{files.revision} -> {files.base(report.models_dir)}")
     for check in report.checks:
         state = "present" if check.usable else check.state.value
         print(f"  {state:<10} {check.entry.size / 1e6:9.1f} MB  {check.entry.path}")
@@ -77,7 +83,8 @@ def run_download(args: argparse.Namespace) -> int:
     try:
         files = _model_set(args)
         root = resolve_models_dir(args.models_dir)
-        print(f"{files.name}: {len(files.files)} files, {files.total_size / 1e6:.0f} MB -> {root}")
+        print(f"{files.name}: {len(files.files)} files, {files.total_size / 1e6:.0f} MB "
+              f"-> {files.base(root)}")
         download(
             root, local_files_only=args.offline, progress=not args.quiet,
             from_folder=args.from_folder, model_set=files,
@@ -85,7 +92,7 @@ def run_download(args: argparse.Namespace) -> int:
     except (ModelsError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"all {len(files.files)} files present and verified in {root}")
+    print(f"all {len(files.files)} files present and verified in {files.base(root)}")
     return 0
 
 
@@ -100,11 +107,12 @@ def run_verify(args: argparse.Namespace) -> int:
     for check in report.checks:
         print(f"  {check.line()}")
     if report.ok:
-        print(f"all {len(report.checks)} files verified in {report.models_dir}")
+        print(f"all {len(report.checks)} files verified in {files.base(report.models_dir)}")
         return 0
     bad = sum(not check.usable for check in report.checks)
-    print(f"{bad} of {len(report.checks)} files missing or corrupt in {report.models_dir}; "
-          "run `avatar models download` to repair.", file=sys.stderr)
+    repair = "avatar models download" + ("" if args.name == "liveportrait" else f" {args.name}")
+    print(f"{bad} of {len(report.checks)} files missing or corrupt in "
+          f"{files.base(report.models_dir)}; run `{repair}` to repair.", file=sys.stderr)
     return 1
 
 

@@ -1,8 +1,8 @@
 """Which model files each engine needs, as data: hub repository, revision, paths, sizes, SHA-256.
 
-The LivePortrait list lives in `liveportrait.json` beside this module (copied from the published
-files' LFS pointers), so a new revision is a data change, not a code change. The same JSON format
-can describe a mirror or a test repository (`load_model_set`).
+The LivePortrait list lives in `liveportrait.json` and the default LLM's in `llm.json` beside this
+module (copied from the published files' LFS pointers), so a new revision is a data change, not a
+code change. The same JSON format can describe a mirror or a test repository (`load_model_set`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MODELS_DIR_ENV = "AVATAR_MODELS_DIR"
 _PACKAGED = Path(__file__).with_name("liveportrait.json")
+_PACKAGED_LLM = Path(__file__).with_name("llm.json")
 
 
 class ModelFile(BaseModel):
@@ -54,6 +55,8 @@ class ModelSet(BaseModel):
         former_repo_ids: earlier names of the repository (for messages only).
         note: where the facts come from.
         notice: licence or usage notice shown to the user.
+        folder: sub-folder of the models folder that holds the files (their hub paths below it);
+            "" keeps the hub paths at the top, as LivePortrait's layout expects.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -65,6 +68,18 @@ class ModelSet(BaseModel):
     former_repo_ids: tuple[str, ...] = ()
     note: str = ""
     notice: str = ""
+    folder: str = ""
+
+    @field_validator("folder")
+    @classmethod
+    def _plain_folder(cls, value: str) -> str:
+        if value and (value.startswith("/") or "\\" in value or ".." in value.split("/")):
+            raise ValueError(f"model set folder must be a relative POSIX path, got {value!r}")
+        return value
+
+    def base(self, models_dir: Path) -> Path:
+        """Where this set's files live inside `models_dir`."""
+        return models_dir / self.folder if self.folder else models_dir
 
     @property
     def total_size(self) -> int:
@@ -98,6 +113,16 @@ def load_model_set(path: str | Path) -> ModelSet:
 def liveportrait_files() -> ModelSet:
     """The official LivePortrait human-model files (weights plus face detection/landmarks)."""
     return load_model_set(_PACKAGED)
+
+
+@functools.cache
+def llm_files() -> ModelSet:
+    """The default conversational LLM (Qwen2.5-0.5B-Instruct, Apache-2.0)."""
+    return load_model_set(_PACKAGED_LLM)
+
+
+MODEL_SETS = {"liveportrait": liveportrait_files, "llm": llm_files}
+"""The built-in model sets by name (`avatar models download NAME`)."""
 
 
 def default_models_dir() -> Path:

@@ -19,9 +19,11 @@ E = TypeVar("E")
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
-    """Offline settings writing into `tmp_path`: fallback engine, no window unless asked."""
+    """Offline settings writing into `tmp_path`: fallback engine, no window unless asked, no
+    models but those the test puts there."""
     values: dict[str, Any] = {
         "data_dir": tmp_path / "data",
+        "models_dir": tmp_path / "models",
         "engine": "fallback",
         "window": {"enabled": False},
     }
