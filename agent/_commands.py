@@ -133,6 +133,16 @@ def run_play(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_chat(args: argparse.Namespace) -> int:
+    """`avatar chat`: line-mode conversation on stdin/stdout."""
+    from agent.chat import run_chat as chat
+
+    llm = {"model": args.llm, "url": args.llm_url, "server_model": args.llm_model}
+    given = {key: value for key, value in llm.items() if value is not None}
+    settings = settings_from_args(args, **({"llm": given} if given else {}))
+    return chat(settings, window=args.window)
+
+
 def run_bench(args: argparse.Namespace) -> int:
     """`avatar bench`: print the numbers of the chosen benchmark (text or JSON)."""
     result = _bench_result(args)
@@ -155,6 +165,10 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
         return liveportrait_bench(
             batches=args.batches, device=args.device, models_dir=args.models_dir, **frames
         )
+    if args.bench_engine == "llm":
+        from intents.llm.bench import run_bench as llm_bench
+
+        return llm_bench(runs=args.frames or 3, device=args.device)
     try:
         from intents.bench import run_bench as intents_bench
     except ImportError as exc:

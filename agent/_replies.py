@@ -68,6 +68,14 @@ class ReplyStreams:
             if thread.is_alive():
                 log.warning("the previous reply did not stop within %.1f s", STOP_WAIT_S)
 
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until no stream runs; False when `timeout` passed first."""
+        thread = self._thread
+        if thread is None or thread is threading.current_thread():
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
+
     def first_plan(self, stream: PlanStream, epoch: int) -> Plan | None:
         """Track `stream` and read it up to its first plan; None when it ended without one.
 

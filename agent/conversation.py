@@ -188,6 +188,11 @@ class Conversation:
             self._replies.follow(stream, plan_id, utterance)
         return plan
 
+    def wait_reply(self, timeout: float | None = None) -> bool:
+        """Wait until the streamed reply of the last utterance has ended; False on timeout.
+        (Line-mode front-ends wait here so the next line does not cut the answer short.)"""
+        return self._replies.wait_idle(timeout)
+
     def forget(self) -> None:
         """Forget the conversation so far (the LLM's memory of earlier turns; `/reset`)."""
         self._require(self._interpreter).reset()
