@@ -36,7 +36,10 @@ def setup_logging(level: str, handler: Callable[..., Any] | None) -> None:
 def settings_from_args(args: argparse.Namespace, **overrides: Any) -> Settings:
     """Settings from `--config`, the environment, the flags that were given and `overrides`
     (which win over the flags)."""
-    flags = {"portrait": getattr(args, "portrait", None), "engine": getattr(args, "engine", None)}
+    flags = {
+        "portrait": getattr(args, "portrait", None), "engine": getattr(args, "engine", None),
+        "face": getattr(args, "face", None),
+    }
     return load_settings(getattr(args, "config", None), **{**flags, **overrides})
 
 
@@ -143,6 +146,35 @@ def run_chat(args: argparse.Namespace) -> int:
     return chat(settings, window=args.window)
 
 
+def run_faces(args: argparse.Namespace) -> int:
+    """`avatar faces PHOTO [--out PNG]`: every face with its number and box, as --face counts."""
+    from agent._portrait import draw_face_boxes, photo_faces
+    from animator.engines import create_engine
+
+    settings = settings_from_args(args)
+    engine, notes = create_engine(
+        settings.engine, models_dir=settings.models_dir, device=settings.device
+    )
+    for note in notes:
+        announce(note)
+    image, boxes = photo_faces(engine, args.photo)
+    height, width = image.shape[:2]
+    count = "no face" if not boxes else "1 face" if len(boxes) == 1 else f"{len(boxes)} faces"
+    print(f"{args.photo}: {count} ({width}x{height}, {engine.info.name} detector)")
+    largest = max(range(len(boxes)), key=lambda i: _area(boxes[i]), default=-1)
+    for number, (x0, y0, x1, y1) in enumerate(boxes, start=1):
+        mark = "  (largest)" if number - 1 == largest and len(boxes) > 1 else ""
+        print(f"  face {number}: x {x0}-{x1}, y {y0}-{y1} ({x1 - x0}x{y1 - y0} px){mark}")
+    if args.out is not None:
+        draw_face_boxes(image, boxes, args.out)
+        print(f"{args.out}: the photo with numbered boxes")
+    return 0
+
+
+def _area(box: tuple[int, int, int, int]) -> int:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
 def run_bench(args: argparse.Namespace) -> int:
     """`avatar bench`: print the numbers of the chosen benchmark (text or JSON)."""
     result = _bench_result(args)
@@ -157,8 +189,10 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
     frames = {"frames": args.frames} if args.frames else {}
     if args.bench_engine == "fallback":
         from animator.fallback.bench import run_bench as fallback_bench
+        from animator.fallback.bench import run_large_bench
 
-        return fallback_bench(**frames)  # one frame per call: batching does not apply
+        # one frame per call: batching does not apply
+        return {**fallback_bench(**frames), "large_portrait": run_large_bench(**frames)}
     if args.bench_engine == "liveportrait":
         from animator.liveportrait.bench import run_bench as liveportrait_bench
 

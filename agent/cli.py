@@ -1,7 +1,8 @@
 """`avatar`: the one command-line entry point.
 
 `avatar` alone opens the Textual console with the window; sub-commands: `kiosk`, `render`,
-`play`, `chat`, `plan` (from `intents.cli`), `models` (from `models.cli`) and `bench`.
+`play`, `chat`, `plan` (from `intents.cli`), `models` (from `models.cli`), `bench` and
+`faces`.
 
 Every failure ends with one line on stderr, "avatar: <what went wrong and what to do>", and exit
 code 2; tracebacks only appear with `--log-level debug`.
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_play(commands)
     _add_chat(commands)
     _add_bench(commands)
+    _add_faces(commands)
     _register_external(commands)
     return parser
 
@@ -93,6 +95,11 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     parser.add_argument(
         "--portrait", type=Path, metavar="PATH", default=default,
         help="portrait photo (JPEG, PNG or WebP)",
+    )
+    parser.add_argument(
+        "--face", type=_parse_face, metavar="N", default=default,
+        help="which face to animate when the photo has several, from 1 left to right "
+        "(`avatar faces PHOTO` lists them; default: the largest)",
     )
     parser.add_argument(
         "--engine", choices=ENGINE_CHOICES, default=default,
@@ -168,13 +175,34 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     bench.set_defaults(func=_commands.run_bench)
 
 
+def _add_faces(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    faces = commands.add_parser(
+        "faces", help="list the faces in a photo, numbered for --face N",
+        description="List every face the engine finds in PHOTO, numbered from 1 left to right "
+        "as --face N and /face N count them; --out draws the numbered boxes into a PNG.",
+    )
+    faces.add_argument("photo", type=Path, help="the photo (JPEG, PNG or WebP)")
+    faces.add_argument(
+        "--out", type=Path, metavar="PNG", help="write the photo with numbered boxes"
+    )
+    faces.add_argument(
+        "--engine", choices=ENGINE_CHOICES, default=argparse.SUPPRESS,
+        help="whose face detector to use (default: the configured engine)",
+    )
+    faces.add_argument("--config", type=Path, metavar="TOML", default=argparse.SUPPRESS)
+    faces.set_defaults(func=_commands.run_faces)
+
+
 def _register_external(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """`plan` and `models` belong to their packages; they set `func` themselves."""
+    """`plan` and `models` belong to their packages, `listen` and `voice` to `agent.voice_cli`;
+    they set `func` themselves."""
+    from agent import voice_cli
     from intents import cli as intents_cli
     from models import cli as models_cli
 
     intents_cli.register(commands)
     models_cli.register(commands)
+    voice_cli.register(commands)
 
 
 def _parse_size(text: str) -> tuple[int, int]:
@@ -185,6 +213,16 @@ def _parse_size(text: str) -> tuple[int, int]:
     if not (16 <= width <= 4096 and 16 <= height <= 4096):
         raise argparse.ArgumentTypeError(f"{text!r}: each side must be 16..4096 pixels")
     return width, height
+
+
+def _parse_face(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: a face number is 1, 2, ...") from exc
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: faces are numbered from 1")
+    return number
 
 
 def _parse_batches(text: str) -> tuple[int, ...]:

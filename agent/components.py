@@ -91,4 +91,8 @@ def standard_components(settings: Settings, front_end: FrontEnd) -> list[Compone
         front_end: "console", "kiosk", "play" or "serve"; e.g. the kiosk listens hands-free.
     """
     components: list[Component] = []
+    if front_end in ("console", "kiosk") and settings.voice.enabled:
+        from agent.listener import VoiceListener  # loads no model until started
+
+        components.append(VoiceListener(settings, front_end))
     return components

@@ -67,6 +67,30 @@ class WindowSettings(BaseModel):
     """Window title."""
 
 
+class SpeechSettings(BaseModel):
+    """The avatar's voice: which one, how loud, and how much of a reply it reads aloud."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    enabled: bool = True
+    """Speak replies aloud (and put them into rendered videos)."""
+    muted: bool = False
+    """No sound (`--mute`, `/mute`); the mouth still moves with the words."""
+    voice: Literal["auto", "espeak", "supertonic"] = "auto"
+    """"auto": the neural voice when `avatar models download tts-supertonic` fetched it, else
+    the embedded eSpeak NG; or name one."""
+    style: str = "F1"
+    """Speaker of the neural voice (F1..F5, M1..M5)."""
+    volume: float = Field(default=1.0, ge=0.0, le=1.0)
+    """Output volume, 0..1."""
+    max_chars: int = Field(default=1000, ge=1, le=20_000)
+    """Longer replies are read up to the last sentence that fits (the rest stays text)."""
+    rate_wpm: int = Field(default=165, ge=80, le=450)
+    """Speaking rate of eSpeak NG in words per minute."""
+    device: str | None = None
+    """Sound output device (a name or index as `python -m sounddevice` lists; None: default)."""
+
+
 class KioskSettings(BaseModel):
     """Unattended installations: attract loop, text input, supervision."""
 
@@ -103,6 +127,46 @@ class ConsoleSettings(BaseModel):
     `console.toggle_log`, `input.history_back`, `input.history_forward`, `input.complete`."""
 
 
+class VoiceSettings(BaseModel):
+    """Spoken commands: microphone, voice activity, speech recognition (`[voice]`)."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    enabled: bool = True
+    """Listen at all (off: no microphone is opened)."""
+    mode: Literal["auto", "ptt", "handsfree", "off"] = "auto"
+    """"auto": push-to-talk in the console, hands-free in the kiosk; "ptt", "handsfree", "off"."""
+    device: int | str | None = None
+    """Microphone: PortAudio device number or name (None: the system default input)."""
+    model: str = "auto"
+    """Whisper model: "auto" (the best downloaded multilingual model, else the packaged English
+    tiny.en), or a name from `avatar models list` such as "whisper-small"."""
+    language: Literal["auto", "ko", "en"] = "auto"
+    """Spoken language; "auto" detects it per utterance (multilingual models only)."""
+    compute_device: Literal["auto", "cpu", "cuda"] = "auto"
+    """Where Whisper runs: "auto" is CUDA float16 when available, else CPU int8."""
+    beam_size: int = Field(default=1, ge=1, le=10)
+    """Beam search width; 1 (greedy) is fastest and enough for short commands."""
+    temperature: float = Field(default=0.0, ge=0.0, le=1.0)
+    """Decoding temperature; 0 is deterministic."""
+    vad_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
+    """Silero speech probability that counts as speech."""
+    min_speech_s: float = Field(default=0.25, gt=0.0, le=5.0)
+    """Shorter sounds are ignored (clicks, coughs)."""
+    end_silence_s: float = Field(default=0.5, gt=0.0, le=5.0)
+    """Silence that ends an utterance."""
+    pre_roll_s: float = Field(default=0.3, ge=0.0, le=2.0)
+    """Audio kept from before speech was detected, so the first syllable is not cut."""
+    max_utterance_s: float = Field(default=15.0, gt=1.0, le=60.0)
+    """Longest utterance; longer speech is cut here."""
+    partial_interval_s: float = Field(default=0.7, ge=0.0, le=10.0)
+    """Shortest time between partial transcripts while speaking (0: no partials)."""
+    wake_name: str = ""
+    """When set (e.g. "하나"), only utterances that start with this name act."""
+    ptt_timeout_s: float = Field(default=8.0, gt=0.0, le=120.0)
+    """Push-to-talk gives up after this long without speech."""
+
+
 class Settings(BaseSettings):
     """Everything the avatar can be told, with offline-safe defaults."""
 
@@ -116,6 +180,9 @@ class Settings(BaseSettings):
 
     portrait: Path = DEFAULT_PORTRAIT
     """The portrait photo (JPEG, PNG or WebP)."""
+    face: int | None = Field(default=None, ge=1)
+    """Which face of a photo with several to animate, numbered from 1 left to right
+    (`avatar faces PHOTO` lists them); None: the largest."""
     engine: EngineName = "auto"
     """"auto" (LivePortrait when its weights are present, else the fallback), "liveportrait",
     or "fallback" (weight-free CPU engine)."""
@@ -136,6 +203,10 @@ class Settings(BaseSettings):
     """Kiosk mode (`avatar kiosk`)."""
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     """The Textual console."""
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
+    """Spoken commands."""
+    speech: SpeechSettings = Field(default_factory=SpeechSettings)
+    """The avatar's voice."""
     llm: LLMSettings = Field(default_factory=LLMSettings)
     """The conversational LLM behind the classifier (`[llm]`): model or server, persona, memory."""
 

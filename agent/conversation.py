@@ -99,6 +99,7 @@ class Conversation:
         self._engine_name: str = settings.engine
         self._image: np.ndarray | None = None
         self._portrait_path = Path(settings.portrait)
+        self._face = settings.face
         self._notes: dict[str, tuple[str, ...]] = {}
         self._components: dict[str, str] = {}
         self._bus.subscribe(self._track_component)
@@ -117,7 +118,7 @@ class Conversation:
         with self._lock:
             if self._player is not None:
                 return
-            image = read_portrait(self._portrait_path)
+            image = read_portrait(self._portrait_path, fit=self.settings.window.size)
             engine, notes = self._given_engine, []
             if engine is None:
                 engine, notes = create_engine(
@@ -125,7 +126,7 @@ class Conversation:
                     models_dir=self.settings.models_dir,
                     device=self.settings.device,
                 )
-            source = prepare_portrait(engine, image, self._portrait_path)
+            source = prepare_portrait(engine, image, self._portrait_path, self._face)
             self._image = image
             self._notes["engine"] = tuple(notes)
             self._notes["portrait"] = tuple(source.notes)
@@ -153,8 +154,11 @@ class Conversation:
 
     # ----------------------------------------------------------------- utterances and plans
 
-    def submit(self, text: str, source: UtteranceSource = "typed") -> Plan | None:
+    def submit(self, text: str | Utterance, source: UtteranceSource = "typed") -> Plan | None:
         """Interpret `text` and play the plan at once, preempting what plays.
+
+        `text` may be a whole `Utterance` (voice input carries its language, timestamps and
+        recognition confidence); `source` is then taken from it.
 
         With an LLM the plan starts when its first step is decoded and the reply follows as one
         `ReplyReady` per sentence, until the next barge-in.
@@ -163,11 +167,16 @@ class Conversation:
             The plan that started, or None for empty text, when the interpreter failed
             (reported as `ErrorOccurred`), or when a barge-in came before any plan.
         """
-        text = text.strip()
+        given = text if isinstance(text, Utterance) else None
+        text = text.text.strip() if given is not None else text.strip()
         if not text:
             return None
         interpreter = self._require(self._interpreter)
-        utterance = Utterance(text=text, source=source)
+        if given is not None:
+            source = given.source
+            utterance = given.model_copy(update={"text": text})
+        else:
+            utterance = Utterance(text=text, source=source)
         self.interrupt(source)
         epoch = self._replies.epoch
         with self._turn:
@@ -325,24 +334,25 @@ class Conversation:
 
     # ----------------------------------------------------------------- portrait and engine
 
-    def set_portrait(self, path: str | Path) -> None:
-        """Make the photo at `path` the live portrait.
+    def set_portrait(self, path: str | Path, face: int | None = None) -> None:
+        """Make the photo at `path` the live portrait, animating its face number `face` (from 1,
+        left to right; None: the largest).
 
         Raises:
-            animator.PortraitError / NoFaceError: unreadable file or no face; the old portrait
-                stays live and an `ErrorOccurred` event is published as well.
+            animator.PortraitError / NoFaceError: unreadable file, no face, or no face `face`;
+                the old portrait stays live and an `ErrorOccurred` event is published as well.
         """
         player = self._require(self._player)
         path = Path(path).expanduser()
         try:
-            image = read_portrait(path)
-            source = prepare_portrait(player.engine, image, path)
+            image = read_portrait(path, fit=self.settings.window.size)
+            source = prepare_portrait(player.engine, image, path, face)
         except PortraitError as exc:
             self._errors.report("portrait", f"{exc} The previous portrait stays.")
             raise
         with self._lock:
             player.swap(source=source)
-            self._image, self._portrait_path = image, path
+            self._image, self._portrait_path, self._face = image, path, face
             self._notes["portrait"] = tuple(source.notes)
         self._bus.publish(PortraitChanged(path=str(path), notes=tuple(source.notes)))
         self._publish_status(force=True)
@@ -360,11 +370,12 @@ class Conversation:
         with self._lock:
             image = self._image
         assert image is not None, "start() loads the portrait"
-        source = prepare_portrait(engine, image, self._portrait_path)
+        source = prepare_portrait(engine, image, self._portrait_path, self._face)
         with self._lock:
             player.swap(engine=engine, source=source)
             self._engine_name = name
             self._notes["engine"] = tuple(notes)
+            self._notes["portrait"] = tuple(source.notes)
         self._publish_status(force=True)
         return engine.info
 

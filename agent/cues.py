@@ -8,7 +8,7 @@ plan lasts is the timeline's answer (`busy_until`), asked on a private timeline.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -51,8 +51,13 @@ class Schedule:
     duration: float
 
 
-def schedule_script(script: Script, interpreter: Interpreter) -> Schedule:
+def schedule_script(
+    script: Script, interpreter: Interpreter, speech_seconds: Callable[[Plan], float] | None = None
+) -> Schedule:
     """Interpret every event and give it a start time.
+
+    `speech_seconds(plan)`, when given, is how long saying the plan's line takes; an event
+    without `at` then also waits for the previous line to be said.
 
     Raises:
         ScriptError: an explicit `at` lies before the previous event's start (names the line).
@@ -76,6 +81,8 @@ def schedule_script(script: Script, interpreter: Interpreter) -> Schedule:
         plan, utterance = event_plan(event, interpreter)
         timeline.play(plan, start)
         free_at = _finish_time(plan, presets, timeline.busy_until(), start)
+        if speech_seconds is not None:
+            free_at = max(free_at, start + speech_seconds(plan))
         cues.append(Cue(start, plan, utterance))
     return Schedule(tuple(cues), max(free_at, last_start) + script.end_hold)
 

@@ -18,12 +18,14 @@ from agent.config import Settings
 from agent.cues import Cue, Schedule, schedule_script
 from agent.recording import fit_image
 from agent.script import load_script
+from agent.soundtrack import LineBook, Soundtrack, build_soundtrack, line_clock
 from animator.engines import create_engine
 from animator.player import Player
 from animator.timeline import Timeline
-from contracts import EngineInfo
+from contracts import EngineInfo, Frame, SpeechTiming
 from intents import load_interpreter
 from renderer import open_writer
+from renderer.soundtrack import replace_with_sound, write_wav
 
 log = logging.getLogger("avatar.agent")
 
@@ -64,6 +66,8 @@ class RenderResult:
         duration: seconds of script time covered.
         engine: the engine that drew the frames.
         notes: user-facing notes (e.g. the fallback engine ran because weights are missing).
+        sound: where the speech went: `path` itself (mp4 with AAC), a .wav beside it (GIF, PNG
+            frames), or None without speech.
     """
 
     path: Path
@@ -73,6 +77,7 @@ class RenderResult:
     duration: float
     engine: EngineInfo
     notes: tuple[str, ...]
+    sound: Path | None = None
 
 
 class RenderJob:
@@ -88,40 +93,63 @@ class RenderJob:
     """
 
     def __init__(self, player: Player, schedule: Schedule, fps: float,
-                 size: tuple[int, int], notes: tuple[str, ...]) -> None:
+                 size: tuple[int, int], notes: tuple[str, ...],
+                 soundtrack: Soundtrack | None = None) -> None:
         self._player = player
         self._schedule = schedule
+        self._soundtrack = soundtrack
         self.engine = player.engine.info
         self.notes = notes
         self.fps = fps
         self.size = size
         self.duration = schedule.duration
-        self.total_frames = max(1, math.ceil(schedule.duration * fps - 1e-9))
+        self.total_frames = frame_count(schedule.duration, fps)
 
-    def write(self, out: str | Path, on_progress: ProgressCallback | None = None) -> RenderResult:
+    def write(
+        self,
+        out: str | Path,
+        on_progress: ProgressCallback | None = None,
+        on_frame: Callable[[Frame], None] | None = None,
+    ) -> RenderResult:
         """Render every frame into `out` (.mp4, .gif, or a folder of PNGs); call once.
 
         Args:
             out: output path; its suffix picks the format (no suffix: a PNG frame folder).
             on_progress: called as (frames written, total frames) after each batch.
+            on_frame: called with every rendered frame (its pose included), in order.
         """
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         writer = open_writer(out, self.fps, self.size)
         written = 0
+        timings = self._soundtrack.timings if self._soundtrack is not None else {}
+        batches = _batches(self._schedule, self.fps, self.total_frames, self._player, timings)
         try:
-            for batch in _batches(self._schedule, self.fps, self.total_frames, self._player):
+            for batch in batches:
                 for frame in self._player.render_times(batch):
                     writer.write(fit_image(frame.image, self.size))
+                    if on_frame is not None:
+                        on_frame(frame)
                 written += len(batch)
                 if on_progress is not None:
                     on_progress(written, self.total_frames)
         finally:
             writer.close()
+        sound = self._write_sound(out)
         log.info("rendered %d frames (%s) to %s", written, self.engine.status_line(), out)
         return RenderResult(
-            out, written, self.fps, self.size, self.duration, self.engine, self.notes
+            out, written, self.fps, self.size, self.duration, self.engine, self.notes, sound
         )
+
+    def _write_sound(self, out: Path) -> Path | None:
+        """The speech into the mp4, or as a .wav beside a GIF / inside a PNG folder."""
+        track = self._soundtrack
+        if track is None or not track.timings:
+            return None
+        if out.suffix.lower() == ".mp4":
+            return replace_with_sound(out, track.audio, track.sample_rate)
+        wav = out.with_suffix(".wav") if out.suffix else out / "speech.wav"
+        return write_wav(wav, track.audio, track.sample_rate)
 
 
 def prepare_render(
@@ -143,15 +171,42 @@ def prepare_render(
     script = load_script(script_path)
     seed = script.seed if options.seed is None else options.seed
     portrait = options.portrait or script.portrait or settings.portrait
-    image = read_portrait(portrait)
+    image = read_portrait(portrait, fit=options.size or script.size)
     engine, notes = create_engine(
         options.engine or settings.engine, models_dir=settings.models_dir, device=settings.device
     )
-    source = prepare_portrait(engine, image, portrait)
-    schedule = schedule_script(script, load_interpreter())
+    source = prepare_portrait(engine, image, portrait, settings.face)
+    fps = options.fps or script.fps
+    book = _line_book(settings, notes)
+    schedule = schedule_script(
+        script, load_interpreter(), book.seconds if book is not None else None
+    )
+    soundtrack = None
+    if book is not None:
+        soundtrack = build_soundtrack(schedule, book, frame_count(schedule.duration, fps) / fps)
     player = Player(engine, source, Timeline(seed=seed))
     size = options.size or script.size or source.size
-    return RenderJob(player, schedule, options.fps or script.fps, size, tuple(notes))
+    return RenderJob(player, schedule, fps, size, (*notes, *source.notes), soundtrack)
+
+
+def frame_count(duration: float, fps: float) -> int:
+    """Frames that cover `duration` seconds at `fps` (at least one)."""
+    return max(1, math.ceil(duration * fps - 1e-9))
+
+
+def _line_book(settings: Settings, notes: list[str]) -> LineBook | None:
+    """The voice that speaks the script's lines, None when speech is off or muted."""
+    speech = settings.speech
+    if not speech.enabled or speech.muted:
+        return None
+    from voice.tts.choice import choose_voice
+
+    voice, voice_notes = choose_voice(
+        speech.voice, models_dir=settings.models_dir, style=speech.style,
+        rate_wpm=speech.rate_wpm,
+    )
+    notes.extend(voice_notes)
+    return LineBook(voice, speech.max_chars)
 
 
 def render_script(
@@ -166,24 +221,29 @@ def render_script(
 
 
 def _batches(
-    schedule: Schedule, fps: float, total: int, player: Player
+    schedule: Schedule, fps: float, total: int, player: Player,
+    timings: dict[int, SpeechTiming] | None = None,
 ) -> Iterator[list[float]]:
     """Frame times in batches that never straddle a cue; plays each cue when its time comes.
 
     A cue at time c starts exactly at c (not at the next frame time), so the motion is the same
-    whatever the frame rate.
+    whatever the frame rate. A cue with a line in `timings` (cue index → timing) speaks it from
+    c on, on the render's own clock.
     """
-    pending: list[Cue] = list(schedule.cues)
+    pending: list[tuple[int, Cue]] = list(enumerate(schedule.cues))
+    timings = timings or {}
     batch: list[float] = []
     for index in range(total):
         t = index / fps
-        if pending and pending[0].at <= t:
+        if pending and pending[0][1].at <= t:
             if batch:
                 yield batch
                 batch = []
-            while pending and pending[0].at <= t:
-                cue = pending.pop(0)
-                player.play(cue.plan, cue.at)
+            while pending and pending[0][1].at <= t:
+                number, cue = pending.pop(0)
+                plan_id = player.play(cue.plan, cue.at)
+                if number in timings:
+                    player.speak(plan_id, timings[number], line_clock(cue.at))
         batch.append(t)
         if len(batch) == BATCH_SIZE:
             yield batch

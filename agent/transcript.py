@@ -54,7 +54,9 @@ class Transcript:
 
     def utterance(self, utterance: Utterance) -> None:
         """Record what someone said."""
-        self.write("utterance", text=utterance.text, source=utterance.source)
+        extra = {"language": utterance.language, "confidence": utterance.confidence}
+        self.write("utterance", text=utterance.text, source=utterance.source,
+                   **{key: value for key, value in extra.items() if value is not None})
 
     def plan(self, plan: Plan, plan_id: int, interpret_ms: float) -> None:
         """Record the plan that now plays."""

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from animator.timeline import Timeline
-from contracts import Engine, Frame, Plan, Pose, Source
+from animator.timeline.lipsync import AudioClock
+from contracts import Engine, Frame, Plan, Pose, Source, SpeechTiming
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,16 @@ class Player:
         """Start `plan` at time `now`, preempting whatever played; returns its plan id."""
         with self._lock:
             return self._timeline.play(plan, now)
+
+    def speak(self, plan_id: int, timing: SpeechTiming, clock: AudioClock) -> None:
+        """Let plan `plan_id`'s mouth follow a voice (see `Timeline.speak`)."""
+        with self._lock:
+            self._timeline.speak(plan_id, timing, clock)
+
+    def hush(self, at: float) -> None:
+        """The voice stopped at time `at`: the mouth closes (see `Timeline.hush`)."""
+        with self._lock:
+            self._timeline.hush(at)
 
     def sample(self, times: Sequence[float]) -> list[Sample]:
         """The timeline's poses at `times` (in order), without rendering."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -14,6 +16,7 @@ log = logging.getLogger("avatar.animator")
 
 MAX_SIDE = 4096
 MIN_SIDE = 64
+DISPLAY_SIDE = 1024  # long side of the frames the app shows and renders unless asked for more
 
 
 def load_portrait(path: str | Path) -> np.ndarray:
@@ -67,3 +70,28 @@ def _limit_size(img: Image.Image, path: Path) -> np.ndarray:
         img = img.resize((round(width * scale), round(height * scale)), Image.Resampling.LANCZOS)
         log.info("%s: scaled %dx%d down to %dx%d", path, width, height, *img.size)
     return np.ascontiguousarray(np.asarray(img, dtype=np.uint8))
+
+
+def display_scale(width: int, height: int, fit: tuple[int, int] | None = None) -> float:
+    """The factor (at most 1) that brings a `width` x `height` photo to display size.
+
+    Display size keeps the long side at most DISPLAY_SIDE, or, when an output of `fit`
+    (width, height) asks for more, what filling that output needs; a photo is never scaled up.
+    """
+    longest = max(width, height)
+    wanted = DISPLAY_SIDE
+    if fit is not None:
+        wanted = max(wanted, math.ceil(longest * min(fit[0] / width, fit[1] / height)))
+    return min(1.0, wanted / longest)
+
+
+def fit_for_display(image: np.ndarray, fit: tuple[int, int] | None = None) -> np.ndarray:
+    """`image` ((H, W, 3) uint8) scaled down to display size (see `display_scale`), so engines
+    animate, and the window and renders carry, no more pixels than can be shown."""
+    height, width = image.shape[:2]
+    scale = display_scale(width, height, fit)
+    if scale >= 1.0:
+        return image
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    log.info("portrait scaled %dx%d down to %dx%d for display", width, height, *size)
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)

@@ -8,11 +8,13 @@ from contracts.engine import Engine, EngineInfo, Source
 from contracts.frame import Frame
 from contracts.plan import INTENTS, IntentName, Plan, PlanSource, Step
 from contracts.pose import CHANNELS, ChannelName, ChannelSpec, Pose
+from contracts.speech import VISEMES, SpeechTiming, TimedUnit, Viseme
 from contracts.utterance import Utterance, UtteranceSource
 
 __all__ = [
     "CHANNELS",
     "INTENTS",
+    "VISEMES",
     "ChannelName",
     "ChannelSpec",
     "Engine",
@@ -23,7 +25,10 @@ __all__ = [
     "PlanSource",
     "Pose",
     "Source",
+    "SpeechTiming",
     "Step",
+    "TimedUnit",
     "Utterance",
     "UtteranceSource",
+    "Viseme",
 ]

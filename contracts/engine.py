@@ -83,15 +83,23 @@ class Engine(ABC):
         """Name, device, dtype and whether real weights run."""
 
     @abstractmethod
-    def prepare(self, image: np.ndarray) -> Source:
+    def prepare(self, image: np.ndarray, face: int | None = None) -> Source:
         """Find the face and precompute per-portrait state.
 
         Args:
             image: (H, W, 3) uint8 RGB portrait.
+            face: which face to animate when there are several, numbered from 1 left to right
+                (as `find_faces` lists them); None: the engine's choice (the largest).
 
         Raises:
-            animator.NoFaceError (a ValueError) when no face is visible.
+            animator.NoFaceError (a ValueError) when no face is visible; animator.PortraitError
+            when there is no face number `face`.
         """
+
+    @abstractmethod
+    def find_faces(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
+        """Every face box (x0, y0, x1, y1) in `image`, in face-number order (face N is item
+        N - 1); empty when there is none."""
 
     @abstractmethod
     def render(self, source: Source, poses: Sequence[Pose]) -> list[np.ndarray]:

@@ -19,6 +19,7 @@ class Utterance(BaseModel):
         language: ISO code ("ko", "en") when known.
         started_at: wall-clock time (`time.time()`) the person started, if known.
         ended_at: wall-clock time the utterance was complete.
+        confidence: 0..1 speech-recognition confidence for voice input, else None.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -28,3 +29,4 @@ class Utterance(BaseModel):
     language: str | None = None
     started_at: float | None = None
     ended_at: float = Field(default_factory=time.time)
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)

@@ -7,18 +7,10 @@ from __future__ import annotations
 
 from models.download import download
 from models.errors import HubUnreachableError, ModelsCorruptError, ModelsError, ModelsMissingError
-from models.registry import (
-    MODEL_SETS,
-    ModelFile,
-    ModelSet,
-    default_models_dir,
-    liveportrait_files,
-    llm_files,
-)
+from models.registry import ModelFile, ModelSet, default_models_dir, liveportrait_files
 from models.verify import VerifyReport, verify
 
 __all__ = [
-    "MODEL_SETS",
     "HubUnreachableError",
     "ModelFile",
     "ModelSet",
@@ -29,6 +21,5 @@ __all__ = [
     "default_models_dir",
     "download",
     "liveportrait_files",
-    "llm_files",
     "verify",
 ]

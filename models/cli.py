@@ -1,6 +1,4 @@
-"""`avatar models {list,download,verify} [NAME]`: see, fetch and check the model files.
-
-NAME is a built-in model set: `liveportrait` (the default) or `llm` (the conversational model).
+"""`avatar models {list,download,verify}`: see, fetch and check the model files.
 
 The agent's CLI calls `register(subparsers)`; each sub-command stores its handler in `args.func`,
 which returns the process exit code (0 fine, 1 something missing or corrupt, 2 bad usage).
@@ -14,14 +12,16 @@ from pathlib import Path
 
 from models.download import download
 from models.errors import ModelsError
-from models.registry import MODEL_SETS, ModelSet, load_model_set, resolve_models_dir
+from models.registry import MODEL_SETS, ModelSet, load_model_set, model_set, set_dir
 from models.verify import verify
+from models.whisper import whisper_dir, whisper_files, whisper_names
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `models` command and its sub-commands to an argparse sub-parser group."""
     models = subparsers.add_parser(
-        "models", help="list, download and verify the model files (LivePortrait, the LLM)"
+        "models",
+        help="list, download and verify model files (LivePortrait, Whisper, the voice, the LLM)",
     )
     commands = models.add_subparsers(dest="models_command", metavar="COMMAND", required=True)
 
@@ -46,8 +46,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "name", nargs="?", choices=tuple(MODEL_SETS), default="liveportrait",
-        help="which model set (default: liveportrait)",
+        "name", nargs="?", default="liveportrait", metavar="NAME",
+        help=f"liveportrait (default), tts-supertonic (the neural voice), llm (the "
+        f"conversational model) or a speech model: "
+        f"{', '.join(whisper_names())}",
     )
     parser.add_argument(
         "--models-dir", type=Path, metavar="DIR",
@@ -55,19 +57,34 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--registry", type=Path, metavar="FILE",
-        help="a JSON file list to use instead of the built-in list (mirrors)",
+        help="a JSON file list to use instead of the built-in list NAME (mirrors)",
     )
 
 
 def _model_set(args: argparse.Namespace) -> ModelSet:
-    return load_model_set(args.registry) if args.registry else MODEL_SETS[args.name]()
+    if args.registry:
+        return load_model_set(args.registry)
+    if args.name in MODEL_SETS:
+        return model_set(args.name)
+    return whisper_files(args.name)
+
+
+def _folder(args: argparse.Namespace, files: ModelSet) -> Path:
+    """The models folder (a model set's own subfolder), or a Whisper model's folder."""
+    if files.name in whisper_names():
+        return whisper_dir(files.name, args.models_dir)
+    return set_dir(args.models_dir, files)
 
 
 def run_list(args: argparse.Namespace) -> int:
     """Print every file with its size and whether it is present (size check only, fast)."""
-    files = _model_set(args)
-    report = verify(args.models_dir, model_set=files, check_hash=False)
-    print(f"{files.name}: {files.repo_id}@{files.revision} -> {files.base(report.models_dir)}")
+    try:
+        files = _model_set(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = verify(_folder(args, files), model_set=files, check_hash=False)
+    print(f"{files.name}: {files.repo_id}@{files.revision} -> {report.models_dir}")
     for check in report.checks:
         state = "present" if check.usable else check.state.value
         print(f"  {state:<10} {check.entry.size / 1e6:9.1f} MB  {check.entry.path}")
@@ -82,9 +99,8 @@ def run_download(args: argparse.Namespace) -> int:
     """Download or import the files; errors become one clear message and exit code 1."""
     try:
         files = _model_set(args)
-        root = resolve_models_dir(args.models_dir)
-        print(f"{files.name}: {len(files.files)} files, {files.total_size / 1e6:.0f} MB "
-              f"-> {files.base(root)}")
+        root = _folder(args, files)
+        print(f"{files.name}: {len(files.files)} files, {files.total_size / 1e6:.0f} MB -> {root}")
         download(
             root, local_files_only=args.offline, progress=not args.quiet,
             from_folder=args.from_folder, model_set=files,
@@ -92,7 +108,7 @@ def run_download(args: argparse.Namespace) -> int:
     except (ModelsError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"all {len(files.files)} files present and verified in {files.base(root)}")
+    print(f"all {len(files.files)} files present and verified in {root}")
     return 0
 
 
@@ -103,16 +119,15 @@ def run_verify(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = verify(args.models_dir, model_set=files)
+    report = verify(_folder(args, files), model_set=files)
     for check in report.checks:
         print(f"  {check.line()}")
     if report.ok:
-        print(f"all {len(report.checks)} files verified in {files.base(report.models_dir)}")
+        print(f"all {len(report.checks)} files verified in {report.models_dir}")
         return 0
     bad = sum(not check.usable for check in report.checks)
-    repair = "avatar models download" + ("" if args.name == "liveportrait" else f" {args.name}")
-    print(f"{bad} of {len(report.checks)} files missing or corrupt in "
-          f"{files.base(report.models_dir)}; run `{repair}` to repair.", file=sys.stderr)
+    print(f"{bad} of {len(report.checks)} files missing or corrupt in {report.models_dir}; "
+          f"run `avatar models download {files.name}` to repair.", file=sys.stderr)
     return 1
 
 

@@ -78,12 +78,12 @@ def download(
     todo = _clear(bad)
     _make_folder(root)
     if from_folder is not None:
-        _import_folder(Path(from_folder).expanduser(), files.base(root), todo)
+        _import_folder(Path(from_folder).expanduser(), root, todo)
         _require_complete(root, files, f"They were not found under {from_folder}.")
         return root
     hub = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
     _probe_hub(hub, files, todo[0])
-    _fetch_from_hub(hub, files.base(root), files, todo, progress=progress)
+    _fetch_from_hub(hub, root, files, todo, progress=progress)
     return root
 
 

@@ -1,8 +1,8 @@
 """Which model files each engine needs, as data: hub repository, revision, paths, sizes, SHA-256.
 
-The LivePortrait list lives in `liveportrait.json` and the default LLM's in `llm.json` beside this
-module (copied from the published files' LFS pointers), so a new revision is a data change, not a
-code change. The same JSON format can describe a mirror or a test repository (`load_model_set`).
+The LivePortrait list lives in `liveportrait.json` beside this module (copied from the published
+files' LFS pointers), so a new revision is a data change, not a code change. The same JSON format
+can describe a mirror or a test repository (`load_model_set`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MODELS_DIR_ENV = "AVATAR_MODELS_DIR"
 _PACKAGED = Path(__file__).with_name("liveportrait.json")
-_PACKAGED_LLM = Path(__file__).with_name("llm.json")
+_SUPERTONIC = Path(__file__).with_name("tts-supertonic.json")
+_LLM = Path(__file__).with_name("llm.json")
 
 
 class ModelFile(BaseModel):
@@ -55,8 +56,7 @@ class ModelSet(BaseModel):
         former_repo_ids: earlier names of the repository (for messages only).
         note: where the facts come from.
         notice: licence or usage notice shown to the user.
-        folder: sub-folder of the models folder that holds the files (their hub paths below it);
-            "" keeps the hub paths at the top, as LivePortrait's layout expects.
+        folder: subfolder of the models folder the files go in ("": the folder itself).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -68,18 +68,7 @@ class ModelSet(BaseModel):
     former_repo_ids: tuple[str, ...] = ()
     note: str = ""
     notice: str = ""
-    folder: str = ""
-
-    @field_validator("folder")
-    @classmethod
-    def _plain_folder(cls, value: str) -> str:
-        if value and (value.startswith("/") or "\\" in value or ".." in value.split("/")):
-            raise ValueError(f"model set folder must be a relative POSIX path, got {value!r}")
-        return value
-
-    def base(self, models_dir: Path) -> Path:
-        """Where this set's files live inside `models_dir`."""
-        return models_dir / self.folder if self.folder else models_dir
+    folder: str = Field(default="", pattern=r"^[\w.-]*$")
 
     @property
     def total_size(self) -> int:
@@ -116,13 +105,40 @@ def liveportrait_files() -> ModelSet:
 
 
 @functools.cache
+def supertonic_files() -> ModelSet:
+    """The Supertonic 2 neural voice (Korean and English on CPU through onnxruntime)."""
+    return load_model_set(_SUPERTONIC)
+
+
+@functools.cache
 def llm_files() -> ModelSet:
     """The default conversational LLM (Qwen2.5-0.5B-Instruct, Apache-2.0)."""
-    return load_model_set(_PACKAGED_LLM)
+    return load_model_set(_LLM)
 
 
-MODEL_SETS = {"liveportrait": liveportrait_files, "llm": llm_files}
-"""The built-in model sets by name (`avatar models download NAME`)."""
+MODEL_SETS = ("liveportrait", "tts-supertonic", "llm")
+"""Names `avatar models ... NAME` accepts."""
+
+
+def model_set(name: str) -> ModelSet:
+    """The built-in model set called `name` (one of `MODEL_SETS`).
+
+    Raises:
+        ValueError: unknown name (lists the known ones).
+    """
+    if name == "liveportrait":
+        return liveportrait_files()
+    if name == "tts-supertonic":
+        return supertonic_files()
+    if name == "llm":
+        return llm_files()
+    raise ValueError(f"unknown model set {name!r}; choose one of: {', '.join(MODEL_SETS)}")
+
+
+def set_dir(models_dir: str | Path | None, files: ModelSet) -> Path:
+    """Where `files` live: the models folder (see `resolve_models_dir`) plus `files.folder`."""
+    root = resolve_models_dir(models_dir)
+    return root / files.folder if files.folder else root
 
 
 def default_models_dir() -> Path:

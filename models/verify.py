@@ -130,8 +130,7 @@ def verify(
     """
     root = resolve_models_dir(models_dir)
     files = model_set if model_set is not None else liveportrait_files()
-    base = files.base(root)
     checks = tuple(
-        check_file(entry, base / entry.path, check_hash=check_hash) for entry in files.files
+        check_file(entry, root / entry.path, check_hash=check_hash) for entry in files.files
     )
     return VerifyReport(root, checks)

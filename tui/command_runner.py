@@ -54,6 +54,11 @@ def _portrait(conversation: Conversation, argument: str) -> CommandOutcome:
     return CommandOutcome()  # the PortraitChanged event announces the new portrait
 
 
+def _face(conversation: Conversation, argument: str) -> CommandOutcome:
+    conversation.set_portrait(Path(conversation.status().portrait), face=int(argument))
+    return CommandOutcome()  # the PortraitChanged event says which face is animated
+
+
 def _engine(conversation: Conversation, argument: str) -> CommandOutcome:
     if not argument:
         names = ", ".join(conversation.engine_names())
@@ -89,6 +94,7 @@ def _quit(conversation: Conversation, argument: str) -> CommandOutcome:
 
 _HANDLERS: dict[str, Callable[[Conversation, str], CommandOutcome]] = {
     "portrait": _portrait,
+    "face": _face,
     "engine": _engine,
     "record": _record,
     "window": _window,

@@ -22,6 +22,7 @@ class SlashCommand:
         summary: what it does, one line.
         choices: the accepted argument words, if the argument is a fixed word.
         takes_path: True when the argument is a file path (completed from the file system).
+        takes_number: True when the argument is a whole number from 1.
         needs_argument: True when the command cannot run without an argument.
     """
 
@@ -30,12 +31,13 @@ class SlashCommand:
     summary: str
     choices: tuple[str, ...] = ()
     takes_path: bool = False
+    takes_number: bool = False
     needs_argument: bool = False
 
     @property
     def takes_argument(self) -> bool:
         """True when anything may follow the command word."""
-        return bool(self.choices) or self.takes_path
+        return bool(self.choices) or self.takes_path or self.takes_number
 
 
 COMMANDS: tuple[SlashCommand, ...] = (
@@ -44,6 +46,13 @@ COMMANDS: tuple[SlashCommand, ...] = (
         "/portrait PATH",
         "switch to another portrait photo (JPEG, PNG or WebP)",
         takes_path=True,
+        needs_argument=True,
+    ),
+    SlashCommand(
+        "face",
+        "/face N",
+        "animate face N of a photo with several (numbered from 1, left to right)",
+        takes_number=True,
         needs_argument=True,
     ),
     SlashCommand(
@@ -102,6 +111,8 @@ def parse_command(line: str) -> ParsedCommand:
     if argument and command.choices and argument.lower() not in command.choices:
         accepted = ", ".join(command.choices)
         raise CommandError(f"/{name}: unknown argument {argument!r}; use one of: {accepted}")
+    if argument and command.takes_number and not (argument.isdecimal() and int(argument) >= 1):
+        raise CommandError(f"/{name}: {argument!r} is not a number from 1: {command.usage}")
     if command.choices:
         argument = argument.lower()
     return ParsedCommand(command, argument)

@@ -14,7 +14,7 @@ import numpy as np
 
 from animator.errors import PortraitError
 from animator.fallback._rig import FaceRig
-from animator.fallback.landmarks import FaceLandmarks, detect_landmarks
+from animator.fallback.landmarks import FaceLandmarks, detect_landmarks, find_face_boxes
 from animator.portrait import load_portrait
 from contracts.engine import Engine, EngineInfo, Source
 from contracts.pose import Pose
@@ -57,20 +57,23 @@ class FallbackEngine(Engine):
         """Announces itself as the fallback (no weights, CPU)."""
         return INFO
 
-    def prepare(self, image: np.ndarray, name: str = "image") -> FallbackSource:
+    def prepare(
+        self, image: np.ndarray, face: int | None = None, name: str = "image"
+    ) -> FallbackSource:
         """Find the face and precompute everything `render` needs.
 
         Args:
             image: (H, W, 3) uint8 RGB portrait.
+            face: which face to animate, numbered from 1 left to right; None: the largest.
             name: how error messages and notes name the portrait (a file name, or "image").
 
         Raises:
-            PortraitError: `image` is not an (H, W, 3) uint8 array.
+            PortraitError: `image` is not an (H, W, 3) uint8 array, or has no face `face`.
             NoFaceError: no face is visible.
         """
         _check_image(image, name)
         image = image.copy()  # the rig keeps it: later edits by the caller must not leak in
-        landmarks, notes = detect_landmarks(image, name)
+        landmarks, notes = detect_landmarks(image, name, face)
         rig = FaceRig.build(image, landmarks)
         log.info("%s: face %s, ROI %s", name, landmarks.face_box, rig.roi)
         source = FallbackSource(
@@ -79,14 +82,19 @@ class FallbackEngine(Engine):
         self._remember(source.image_hash, rig)
         return source
 
-    def prepare_path(self, path: str | Path) -> FallbackSource:
+    def prepare_path(self, path: str | Path, face: int | None = None) -> FallbackSource:
         """`prepare` the portrait file at `path` (errors name the file).
 
         Raises:
             PortraitError: the file is missing, unreadable or not an image.
             NoFaceError: no face is visible.
         """
-        return self.prepare(load_portrait(path), name=str(path))
+        return self.prepare(load_portrait(path), face, name=str(path))
+
+    def find_faces(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
+        """Every face box (x0, y0, x1, y1) in face-number order (face N is item N - 1)."""
+        _check_image(image, "image")
+        return find_face_boxes(image)
 
     def render(self, source: Source, poses: Sequence[Pose]) -> list[np.ndarray]:
         """One (H, W, 3) uint8 RGB frame per pose at the source's full size.

@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from animator.errors import NoFaceError
+from animator.faces import choose_face, left_to_right
 from animator.fallback import _refine
 
 log = logging.getLogger("avatar.animator")
@@ -108,18 +109,23 @@ class FaceLandmarks(BaseModel):
         return FaceLandmarks(**shifted)
 
 
-def detect_landmarks(image: np.ndarray, name: str = "image") -> tuple[FaceLandmarks, list[str]]:
-    """Locate the largest face in `image` and its features.
+def detect_landmarks(
+    image: np.ndarray, name: str = "image", face: int | None = None
+) -> tuple[FaceLandmarks, list[str]]:
+    """Locate a face in `image` (the largest, or face number `face`) and its features.
 
     Args:
         image: (H, W, 3) uint8 RGB portrait.
         name: the file name (or "image") used in error messages and notes.
+        face: the face to animate, numbered from 1 left to right (`animator.faces`); None
+            animates the largest.
 
     Returns:
         (landmarks, notes): notes tell the user about choices made, e.g. several faces.
 
     Raises:
         NoFaceError: no face the two cascades agree on.
+        PortraitError: there is no face number `face`.
     """
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     faces = _find_faces(gray)
@@ -127,11 +133,20 @@ def detect_landmarks(image: np.ndarray, name: str = "image") -> tuple[FaceLandma
         raise NoFaceError(
             f"{name}: no face found. Use a photo with one clearly visible, front-facing face."
         )
-    notes = []
-    if len(faces) > 1:
-        notes.append(f"{len(faces)} faces found in {name}; animating the largest.")
-    box = max(faces, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
-    return _features(image, gray, box), notes
+    largest = max(range(len(faces)), key=lambda i: _area(faces[i]))
+    chosen, notes = choose_face(faces, face, largest, None if name == "image" else name)
+    return _features(image, gray, faces[chosen]), notes
+
+
+def find_face_boxes(image: np.ndarray) -> list[Box]:
+    """Every face box (x0, y0, x1, y1) in `image` ((H, W, 3) uint8 RGB) in face-number order:
+    the box of face N is item N - 1."""
+    faces = _find_faces(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY))
+    return [faces[i] for i in left_to_right(faces)]
+
+
+def _area(box: Box) -> int:
+    return (box[2] - box[0]) * (box[3] - box[1])
 
 
 @cache

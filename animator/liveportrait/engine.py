@@ -160,31 +160,39 @@ class LivePortraitEngine(Engine):
             real_weights=self.real_weights, note=note,
         )
 
-    def prepare(self, image: np.ndarray) -> LivePortraitSource:
-        """Find the face and compute the per-portrait state (cached by image hash).
+    def prepare(self, image: np.ndarray, face: int | None = None) -> LivePortraitSource:
+        """Find the face and compute the per-portrait state (cached by image hash and face).
 
         Args:
             image: (H, W, 3) uint8 RGB portrait.
+            face: the face to animate, numbered from 1 left to right; None: the largest.
 
         Raises:
             NoFaceError: no face was found.
+            PortraitError: there is no face number `face`.
             ValueError: `image` is not an (H, W, 3) uint8 array.
         """
         image = _checked_image(image)
         image_hash = hash_image(image)
+        key = image_hash if face is None else f"{image_hash}-face{face}"
         with self._lock:
-            prepared = self.cache.get(image_hash, self._device)
+            prepared = self.cache.get(key, self._device)
             if prepared is None:
-                prepared = self._prepare_new(image)
-                self.cache.put(image_hash, prepared)
+                prepared = self._prepare_new(image, face)
+                self.cache.put(key, prepared)
         return LivePortraitSource(
             image=image, face_box=prepared.face_box, image_hash=image_hash,
             notes=list(prepared.notes), prepared=prepared,
         )
 
-    def _prepare_new(self, image: np.ndarray) -> PreparedPortrait:
+    def find_faces(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
+        """Every face box (x0, y0, x1, y1) in face-number order (face N is item N - 1)."""
+        image = _checked_image(image)
+        return [_face_box(np.asarray(box), image.shape) for box in self.face.face_boxes(image)]
+
+    def _prepare_new(self, image: np.ndarray, face: int | None) -> PreparedPortrait:
         opts = self.options
-        analysis = self.face.analyze(image)
+        analysis = self.face.analyze(image, face)
         crop = crop_transform(
             analysis.landmarks203, dsize=opts.crop_size, scale=opts.crop_scale,
             vy_ratio=opts.crop_vy_ratio,

@@ -3,7 +3,8 @@
 Pipeline (as LivePortrait's cropper does it): SCRFD `det_10g` boxes → InsightFace `2d106det`
 landmarks in an axis-aligned 192 px crop → LivePortrait's own 203-point `landmark.onnx` in a
 rotated 224 px crop. The 203 points define the source crop and the eye/lip openness ratios.
-When several faces are found the largest confident one is animated, and the result says so.
+When several faces are found the largest confident one is animated unless a face number is
+asked for (`animator.faces`), and the result says so.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import onnxruntime as ort
 from onnxruntime.capi import onnxruntime_pybind11_state as ort_state
 
 from animator.errors import NoFaceError
+from animator.faces import FaceBox, choose_face, left_to_right
 from animator.liveportrait import scrfd
 from animator.liveportrait.crop import CropTransform, apply_affine, crop_transform, warp_crop
 
@@ -168,11 +170,17 @@ class FaceAnalyzer:
         points = raw.reshape(203, 2) * _LMK203_SIZE
         return apply_affine(transform.c2o, points).astype(np.float32)
 
-    def analyze(self, image: np.ndarray) -> FaceAnalysis:
+    def analyze(self, image: np.ndarray, face: int | None = None) -> FaceAnalysis:
         """Find the face to animate and its landmarks.
+
+        Args:
+            image: (H, W, 3) uint8 RGB.
+            face: the face number (1 = leftmost, as `animator.faces` numbers them); None: the
+                largest confident face.
 
         Raises:
             NoFaceError: no face scored above the detection threshold.
+            PortraitError: there is no face number `face`.
         """
         faces = self.detect(image)
         if not faces:
@@ -181,14 +189,19 @@ class FaceAnalyzer:
                 f"no face found in the {width}x{height} portrait. Use a photo where one face is "
                 "clearly visible, roughly frontal, and at least about 64 px tall."
             )
-        chosen = faces[0]
-        notes: tuple[str, ...] = ()
+        boxes = [_box(detection) for detection in faces]
+        index, notes = choose_face(boxes, face, 0, why="the largest clear one")
+        chosen = faces[index]
         if len(faces) > 1:
-            notes = (f"{len(faces)} faces found; animating the largest one.",)
             log.info("%d faces found; animating the one at %s", len(faces), chosen.box.round())
         lmk106 = self.landmarks106(image, chosen)
         lmk203 = self.landmarks203(image, lmk106)
-        return FaceAnalysis(chosen, lmk106, lmk203, len(faces), notes)
+        return FaceAnalysis(chosen, lmk106, lmk203, len(faces), tuple(notes))
+
+    def face_boxes(self, image: np.ndarray) -> list[FaceBox]:
+        """Every face box (x0, y0, x1, y1) in face-number order (face N is item N - 1)."""
+        boxes = [_box(detection) for detection in self.detect(image)]
+        return [boxes[i] for i in left_to_right(boxes)]
 
     @staticmethod
     def _pick_output(
@@ -205,3 +218,8 @@ class FaceAnalyzer:
                 "Check the file with `avatar models verify`."
             )
         return fits[0].reshape(-1)
+
+
+def _box(detection: scrfd.Detection) -> FaceBox:
+    x0, y0, x1, y1 = (float(v) for v in detection.box)
+    return x0, y0, x1, y1

@@ -4,8 +4,9 @@ Layers are applied bottom to top in `LAYERS` order, starting from rest (0). On e
 layer either **sets** it, a weighted override `value = (1 - weight) * below + weight * layer`, or
 **adds** to it, `value = below + weight * layer`, or leaves it alone (None). Idle life adds to the
 head and eyes so an expression's gaze or head turn still breathes and drifts; the expression sets
-the face channels; speech sets only the three mouth channels, so a smile survives talking; the
-operator override can set anything.
+the face channels; speech sets only the three mouth channels, so a smile survives talking, and
+adds a touch of brow and head emphasis on stressed syllables; the operator override can set
+anything.
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ LAYERS: tuple[LayerName, ...] = ("idle", "expression", "speech", "override")
 
 BLEND_RULES: MappingProxyType[ChannelName, tuple[Mode | None, ...]] = MappingProxyType({
     # channel        idle    expression  speech  override
-    "head_pitch":   ("add",  "add",      None,   "set"),
+    "head_pitch":   ("add",  "add",      "add",  "set"),  # a dip on stressed syllables
     "head_yaw":     ("add",  "add",      None,   "set"),
     "head_roll":    ("add",  "add",      None,   "set"),
     "gaze_x":       ("add",  "add",      None,   "set"),
     "gaze_y":       ("add",  "add",      None,   "set"),
     "eye_open":     ("add",  "add",      None,   "set"),  # idle blinks dip from any expression
     "wink":         (None,   "set",      None,   "set"),
-    "eyebrow":      (None,   "set",      None,   "set"),
+    "eyebrow":      (None,   "set",      "add",  "set"),  # a lift on stressed syllables
     "smile":        (None,   "set",      None,   "set"),
     "mouth_open":   (None,   "set",      "set",  "set"),
     "mouth_wide":   (None,   "set",      "set",  "set"),

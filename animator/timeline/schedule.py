@@ -85,12 +85,7 @@ class Schedule:
 
     def speech_stack(self, t: float) -> tuple[np.ndarray, float]:
         """The speech layer at `t` as one weighted set: ((12,) mouth, weight)."""
-        residue, residue_weight, mouth, weight = self.speech(t)
-        total = 1.0 - (1.0 - residue_weight) * (1.0 - weight)
-        if total <= 0.0:
-            return np.zeros(_N), 0.0
-        combined = (residue_weight * (1.0 - weight) * residue + weight * mouth) / total
-        return combined, total
+        return stack_speech(*self.speech(t))
 
     def blink_suppressed(self, t: float) -> bool:
         """True when no idle blink may start at `t` (eyes held closed, or a wink)."""
@@ -98,6 +93,17 @@ class Schedule:
         if segment is None:
             return False
         return segment.suppresses_blink(t) or segment.value(t)[_WINK] > WINK_BLINK_LIMIT
+
+
+def stack_speech(
+    residue: np.ndarray, residue_weight: float, mouth: np.ndarray, weight: float
+) -> tuple[np.ndarray, float]:
+    """A speech layer with a residue under it as one weighted set: ((12,) values, weight)."""
+    total = 1.0 - (1.0 - residue_weight) * (1.0 - weight)
+    if total <= 0.0:
+        return np.zeros(_N), 0.0
+    combined = (residue_weight * (1.0 - weight) * residue + weight * mouth) / total
+    return combined, total
 
 
 def schedule_plan(

@@ -19,10 +19,12 @@ import numpy as np
 
 from animator.timeline.idle import IdleLife
 from animator.timeline.layers import apply_layer
+from animator.timeline.lipsync import AudioClock, VoiceLine, voice_track
 from animator.timeline.presets import Presets, load_presets
-from animator.timeline.schedule import Schedule, schedule_plan
+from animator.timeline.schedule import Schedule, schedule_plan, stack_speech
 from contracts.plan import Plan, Step
 from contracts.pose import CHANNEL_NAMES, Pose
+from contracts.speech import SpeechTiming
 
 logger = logging.getLogger("avatar.animator")
 
@@ -48,6 +50,7 @@ class Timeline:
         self._idle = IdleLife(seed) if idle else None
         self._schedules: tuple[Schedule, ...] = ()
         self._override = (np.zeros(_N), np.zeros(_N))  # (values, weights), CHANNELS order
+        self._voice: VoiceLine | None = None
         self._lock = threading.Lock()
 
     @property
@@ -90,7 +93,7 @@ class Timeline:
         schedule = self._schedule_at(now)
         if schedule is not None:
             vector = apply_layer(vector, "expression", schedule.expression(now))
-            residue, residue_weight, mouth, weight = schedule.speech(now)
+            residue, residue_weight, mouth, weight = self._speech(schedule, now)
             vector = apply_layer(vector, "speech", residue, residue_weight)
             vector = apply_layer(vector, "speech", mouth, weight)
         values, weights = self._override
@@ -109,6 +112,18 @@ class Timeline:
             return None
         segment = schedule.segment_at(now)
         return schedule.plan.steps[segment.step_index] if segment is not None else None
+
+    def speak(self, plan_id: int, timing: SpeechTiming, clock: AudioClock) -> None:
+        """Let plan `plan_id`'s mouth follow a voice: `timing` on `clock` (timeline time → seconds
+        of the line's audio). Replaces the mouth the plan's text would make and any earlier
+        line; a newer plan silences it."""
+        self._voice = VoiceLine(plan_id, voice_track(timing), clock)
+
+    def hush(self, at: float) -> None:
+        """The voice stopped at `at` (barge-in): the mouth closes within `lipsync.CUT_S`."""
+        voice = self._voice
+        if voice is not None and at < voice.cut:
+            self._voice = VoiceLine(voice.plan_id, voice.track, voice.clock, at)
 
     def set_override(self, channels: Mapping[str, float], weight: float = 1.0) -> None:
         """Let the operator set `channels` (values clamped to their ranges) over everything.
@@ -149,7 +164,16 @@ class Timeline:
 
     def _speech_at(self, t: float) -> tuple[np.ndarray, float]:
         schedule = self._schedule_at(t)
-        return schedule.speech_stack(t) if schedule is not None else (np.zeros(_N), 0.0)
+        return stack_speech(*self._speech(schedule, t)) if schedule else (np.zeros(_N), 0.0)
+
+    def _speech(self, schedule: Schedule, t: float) -> tuple[np.ndarray, float, np.ndarray, float]:
+        """The schedule's speech layer, its own mouth replaced by the voice's when one speaks
+        for this plan."""
+        residue, residue_weight, mouth, weight = schedule.speech(t)
+        voice = self._voice
+        if voice is not None and voice.plan_id == schedule.plan_id:
+            mouth, weight = voice.sample(t)
+        return residue, residue_weight, mouth, weight
 
     def _idle_at(self, idle: IdleLife, t: float) -> np.ndarray:
         """Idle life at `t`, with a blink only if the plan at its start allowed one."""

@@ -18,15 +18,15 @@ from intents._interpreter import Interpreter
 from intents.llm._backend import Backend, BackendError
 from intents.llm.router import Router, StateCallback
 from intents.llm.settings import AUTO, OFF, LLMSettings
-from models.registry import llm_files, resolve_models_dir
+from models.registry import llm_files, set_dir
 from models.verify import verify
 
 
 def default_model_folder(models_dir: str | Path | None = None) -> Path | None:
     """The folder `avatar models download llm` filled, if all its files are there."""
     files = llm_files()
-    report = verify(models_dir, model_set=files, check_hash=False)
-    return files.base(resolve_models_dir(models_dir)) if report.ok else None
+    folder = set_dir(models_dir, files)
+    return folder if verify(folder, model_set=files, check_hash=False).ok else None
 
 
 def build_interpreter(

@@ -13,12 +13,14 @@ AVATAR = [sys.executable, "-m", "agent.cli"]
 
 
 def avatar_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment without AVATAR_* from the developer's shell, with the dummy SDL driver."""
+    """The environment without AVATAR_* from the developer's shell, with the dummy SDL driver
+    and voice input off."""
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith("AVATAR_")},
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         "SDL_VIDEODRIVER": "dummy",
         "SDL_AUDIODRIVER": "dummy",
+        "AVATAR_VOICE__ENABLED": "false",  # never a real microphone in these runs
         **(extra or {}),
     }
 

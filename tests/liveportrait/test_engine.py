@@ -333,7 +333,9 @@ def test_several_faces_are_noted(networks: LivePortraitNetworks, tmp_path: Path)
 
     source = engine.prepare(portrait())
 
-    assert source.notes == ["2 faces found; animating the largest one."]
+    assert len(source.notes) == 1 and source.notes[0].startswith(
+        "2 faces found; animating face 1 (the largest clear one)"
+    )
     assert source.face_box == (240, 120, 400, 320)
 
 

@@ -130,7 +130,11 @@ def test_several_faces_animate_the_largest_and_say_so(tmp_path: Path) -> None:
 
     np.testing.assert_allclose(result.detection.box, FACE.box, atol=1e-3)
     assert result.face_count == 2
-    assert result.notes == ("2 faces found; animating the largest one.",)
+    # faces are numbered left to right: the small one at x 96 is face 1
+    assert result.notes == (
+        "2 faces found; animating face 2 (the largest clear one); "
+        "choose another with --face N (or /face N in the console).",
+    )
 
 
 def test_confident_face_beats_a_larger_doubtful_one(tmp_path: Path) -> None:

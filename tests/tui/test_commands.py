@@ -26,6 +26,7 @@ from tui.widgets.command_input import InputHistory
         ("/ENGINE Fallback", "engine", "fallback"),
         ("  /record stop ", "record", "stop"),
         ("/quit", "quit", ""),
+        ("/face 2", "face", "2"),
     ],
 )
 def test_parse_splits_command_and_argument(line: str, name: str, argument: str) -> None:
@@ -44,6 +45,9 @@ def test_parse_splits_command_and_argument(line: str, name: str, argument: str) 
         ("/engine turbo", "use one of: auto, liveportrait, fallback"),
         ("/help me", "/help takes no argument"),
         ("/portrait", "/portrait needs an argument: /portrait PATH"),
+        ("/face", "/face needs an argument: /face N"),
+        ("/face 0", "/face: '0' is not a number from 1: /face N"),
+        ("/face two", "/face: 'two' is not a number from 1: /face N"),
     ],
 )
 def test_bad_lines_say_what_to_type(line: str, message: str) -> None:
@@ -66,7 +70,7 @@ def test_closest_command_prefers_unique_prefix_then_spelling() -> None:
 def test_help_lists_every_command_once() -> None:
     rows = help_rows()
     assert [usage for usage, _ in rows] == [
-        "/portrait PATH", "/engine [auto|liveportrait|fallback]", "/record start|stop",
+        "/portrait PATH", "/face N", "/engine [auto|liveportrait|fallback]", "/record start|stop",
         "/window", "/help", "/quit",
     ]
     assert all(summary for _, summary in rows)
@@ -83,6 +87,7 @@ def test_help_lists_every_command_once() -> None:
         ("/record st", None),  # start and stop share only "st"
         ("/record sto", "/record stop"),
         ("/q", "/quit"),
+        ("/f", "/face "),
         ("/help", None),
         ("/", None),
         ("/zz", None),

@@ -1,0 +1,496 @@
+"""The listening loop: source → VAD segmenter → recognizer, gated by push-to-talk or hands-free.
+
+`Listener` owns two threads. The capture thread reads 32 ms blocks, reports the input level,
+runs the segmenter while the gate is open (hands-free; push-to-talk while armed; never while
+muted) and queues finished utterances. The recognition thread loads the model once, then decodes
+utterances in order, plus partial transcripts of the growing utterance when it has nothing else to
+do. Everything the outside world needs to know goes out through `ListenerEvents` callbacks, so the
+listener knows nothing about the conversation it feeds.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import math
+import queue
+import re
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from voice.audio import SAMPLE_RATE
+from voice.recognizer import Recognizer, Transcript
+from voice.sources import AudioDeviceError, AudioSource
+from voice.vad import Segmenter, SpeechEnd, SpeechStart
+
+log = logging.getLogger("avatar.voice")
+
+READ_TIMEOUT_S = 0.1
+LEVEL_INTERVAL_S = 0.1
+MIN_PARTIAL_S = 0.3
+"""Partial transcripts start once this much of the utterance was heard."""
+
+
+class Mode(enum.StrEnum):
+    """When the listener acts on speech."""
+
+    OFF = "off"
+    PUSH_TO_TALK = "ptt"
+    HANDS_FREE = "handsfree"
+
+
+class Phase(enum.StrEnum):
+    """What the listener is doing now (the console's listening indicator)."""
+
+    OFF = "off"
+    LOADING = "loading"
+    IDLE = "idle"  # push-to-talk, waiting for the key
+    LISTENING = "listening"  # gate open, no speech yet
+    HEARING = "hearing"  # speech in progress
+    RECOGNIZING = "recognizing"
+    MUTED = "muted"  # the avatar is speaking
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Heard:
+    """A recognised utterance.
+
+    Attributes:
+        transcript: text, language and confidence.
+        start: stream seconds where the speech began.
+        end: stream seconds where it ended.
+        started_at: wall-clock time (`time.time()`) the speech began.
+        ended_at: wall-clock time it ended.
+        decided_at: `time.monotonic()` when the VAD decided the utterance was over.
+    """
+
+    transcript: Transcript
+    start: float
+    end: float
+    started_at: float
+    ended_at: float
+    decided_at: float
+
+
+class ListenerEvents:
+    """Callbacks from the listener's threads; override the ones you need. Must not block."""
+
+    def on_phase(self, phase: Phase) -> None:
+        """The listening indicator changed."""
+
+    def on_level(self, level: float, overflows: int) -> None:
+        """Input level 0..1 (−60..0 dBFS), about ten times a second, and lost blocks so far."""
+
+    def on_speech_started(self, at: float) -> None:
+        """Speech began (`time.monotonic()` of the decision)."""
+
+    def on_speech_ended(self, at: float, duration_s: float) -> None:
+        """Speech ended (`time.monotonic()` of the decision) after `duration_s` of speech."""
+
+    def on_partial(self, text: str) -> None:
+        """A partial transcript of the utterance still being spoken."""
+
+    def on_heard(self, heard: Heard) -> None:
+        """A final transcript with text."""
+
+    def on_rejected(self, reason: str) -> None:
+        """An utterance gave no usable text (noise, a phantom line)."""
+
+    def on_error(self, message: str) -> None:
+        """The microphone or the recognizer failed; the message says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    audio: np.ndarray
+    final: bool
+    segment: SpeechEnd | None = None
+    decided_at: float = 0.0
+    wall_end: float = 0.0
+
+
+class Listener:
+    """Listens on `source` and reports utterances through `events`.
+
+    Args:
+        source: the audio source (microphone or file); started and stopped by the listener.
+        segmenter: the VAD segmenter.
+        recognizer: a recognizer, or a function that loads one (called on the recognition
+            thread, so a slow model load never holds up the caller).
+        events: where to report.
+        mode: the initial mode.
+        partial_interval_s: shortest time between partial decodes (0 turns partials off).
+        ptt_timeout_s: push-to-talk disarms itself after this long without speech.
+    """
+
+    def __init__(
+        self,
+        source: AudioSource,
+        segmenter: Segmenter,
+        recognizer: Recognizer | Callable[[], Recognizer],
+        events: ListenerEvents,
+        *,
+        mode: Mode = Mode.HANDS_FREE,
+        partial_interval_s: float = 0.7,
+        ptt_timeout_s: float = 8.0,
+    ) -> None:
+        self.source = source
+        self.segmenter = segmenter
+        self.events = events
+        self.partial_interval_s = partial_interval_s
+        self.ptt_timeout_s = ptt_timeout_s
+        self._recognizer_or_factory = recognizer
+        self._recognizer: Recognizer | None = None
+        self._mode = mode
+        self._armed_at: float | None = None
+        self._muted = False
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._finals_pending = 0
+        self._busy = False
+        self._stop = threading.Event()
+        self._capture_done = threading.Event()
+        self._idle = threading.Condition()
+        self._threads: list[threading.Thread] = []
+        self._phase = Phase.OFF
+        self._lock = threading.RLock()  # callbacks run under it and may call back in
+
+    # ----------------------------------------------------------------- control
+
+    def start(self) -> None:
+        """Start the source and both threads.
+
+        Raises:
+            AudioDeviceError / voice.audio.AudioFileError: the source cannot start.
+        """
+        self.source.start()
+        self._stop.clear()
+        self._capture_done.clear()
+        self._threads = [
+            threading.Thread(target=self._recognize_loop, name="voice-recognize", daemon=True),
+            threading.Thread(target=self._capture_loop, name="voice-capture", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        """Stop both threads and the source; pending utterances are dropped."""
+        self._stop.set()
+        self._jobs.put(None)
+        for thread in self._threads:
+            thread.join(timeout=5.0)
+        self._threads = []
+        self.source.stop()
+
+    @property
+    def mode(self) -> Mode:
+        """The current mode."""
+        return self._mode
+
+    @property
+    def phase(self) -> Phase:
+        """The current phase (the listening indicator)."""
+        return self._phase
+
+    @property
+    def recognizer(self) -> Recognizer | None:
+        """The loaded recognizer, or None while it loads (or when loading failed)."""
+        return self._recognizer
+
+    @property
+    def armed(self) -> bool:
+        """True while push-to-talk waits for (or hears) its one utterance."""
+        return self._armed_at is not None
+
+    def set_mode(self, mode: Mode) -> None:
+        """Switch mode; an utterance in progress is dropped."""
+        with self._lock:
+            self._mode = mode
+            self._armed_at = None
+            self.segmenter.reset()
+        self._update_phase()
+
+    def push_to_talk(self) -> bool:
+        """The push-to-talk key: arm for one utterance, or cancel when armed.
+
+        Returns:
+            True when now armed.
+        """
+        with self._lock:
+            if self._mode is not Mode.PUSH_TO_TALK:
+                self._mode = Mode.PUSH_TO_TALK
+            if self._armed_at is None:
+                self._armed_at = time.monotonic()
+            else:
+                self._armed_at = None
+                self.segmenter.reset()
+            armed = self._armed_at is not None
+        self._update_phase()
+        return armed
+
+    def mute(self, muted: bool) -> None:
+        """Stop acting on speech (the avatar is talking) or resume."""
+        with self._lock:
+            if muted and not self._muted:
+                self.segmenter.reset()
+            self._muted = muted
+        self._update_phase()
+
+    def wait_until_done(self, timeout: float) -> bool:
+        """For finite sources: wait until the source is exhausted and every utterance decoded.
+
+        Returns:
+            True when done within `timeout` seconds.
+        """
+        deadline = time.monotonic() + timeout
+        if not self._capture_done.wait(timeout):
+            return False
+        with self._idle:
+            return self._idle.wait_for(
+                lambda: self._finals_pending == 0, max(0.0, deadline - time.monotonic())
+            )
+
+    # ----------------------------------------------------------------- capture thread
+
+    def _gate_open(self) -> bool:
+        if self._muted or (self._recognizer is None and self._phase is Phase.FAILED):
+            return False
+        return self._mode is Mode.HANDS_FREE or (
+            self._mode is Mode.PUSH_TO_TALK and self._armed_at is not None
+        )
+
+    def _capture_loop(self) -> None:
+        level_peak, level_due, last_partial = 0.0, time.monotonic(), 0.0
+        try:
+            while not self._stop.is_set():
+                try:
+                    block = self.source.read(READ_TIMEOUT_S)
+                except AudioDeviceError as exc:
+                    self._fail(str(exc))
+                    return
+                if block is None:
+                    if self.source.finished:
+                        with self._lock:
+                            self._handle(self.segmenter.flush())
+                        return
+                    self._check_ptt_timeout()
+                    continue
+                level_peak = max(level_peak, _rms(block))
+                now = time.monotonic()
+                if now >= level_due:
+                    self.events.on_level(_level(level_peak), self.source_overflows)
+                    level_peak, level_due = 0.0, now + LEVEL_INTERVAL_S
+                with self._lock:
+                    if not self._gate_open():
+                        continue
+                    self._handle(self.segmenter.feed(block))
+                    if self._wants_partial(now, last_partial):
+                        last_partial = now
+                        self._jobs.put(_Job(self.segmenter.audio_so_far(), final=False))
+                self._check_ptt_timeout()
+        except Exception as exc:  # a bug here must end listening visibly, not silently
+            log.exception("voice capture failed")
+            self._fail(f"listening stopped: {exc}")
+        finally:
+            self._capture_done.set()
+
+    @property
+    def source_overflows(self) -> int:
+        """Blocks the source dropped (microphone ring overflows)."""
+        return int(getattr(self.source, "overflows", 0))
+
+    def _wants_partial(self, now: float, last: float) -> bool:
+        return (
+            self.partial_interval_s > 0
+            and self.segmenter.in_speech
+            and now - last >= self.partial_interval_s
+            and not self._busy
+            and self._jobs.empty()
+        )
+
+    def _handle(self, events: list[SpeechStart | SpeechEnd]) -> None:
+        for event in events:
+            now = time.monotonic()
+            if isinstance(event, SpeechStart):
+                self._set_phase(Phase.HEARING)
+                self.events.on_speech_started(now)
+                continue
+            self.events.on_speech_ended(now, event.end - event.start)
+            with self._idle:
+                self._finals_pending += 1
+            behind = self.segmenter.now - event.end
+            self._jobs.put(_Job(event.audio, True, event, now, time.time() - behind))
+            if self._mode is Mode.PUSH_TO_TALK:
+                self._armed_at = None
+            self._set_phase(Phase.RECOGNIZING)
+
+    def _check_ptt_timeout(self) -> None:
+        armed_at = self._armed_at
+        if armed_at is None or self.segmenter.in_speech:
+            return
+        if time.monotonic() - armed_at >= self.ptt_timeout_s:
+            with self._lock:
+                self._armed_at = None
+                self.segmenter.reset()
+            self._update_phase()
+
+    # ----------------------------------------------------------------- recognition thread
+
+    def _recognize_loop(self) -> None:
+        if not self._load():
+            return
+        while True:
+            job = self._jobs.get()
+            if job is None or self._stop.is_set():
+                return
+            if not job.final and self._finals_waiting():
+                continue  # a final transcript matters more than a stale partial
+            self._busy = True
+            try:
+                self._decode(job)
+            except Exception as exc:  # keep listening: one bad decode must not end voice
+                log.exception("speech recognition failed")
+                self.events.on_error(f"speech recognition failed: {exc}")
+            finally:
+                self._busy = False
+                if job.final:
+                    with self._idle:
+                        self._finals_pending -= 1
+                        self._idle.notify_all()
+                    self._update_phase()
+
+    def _finals_waiting(self) -> bool:
+        with self._idle:
+            return self._finals_pending > 0
+
+    def _load(self) -> bool:
+        target = self._recognizer_or_factory
+        if not callable(getattr(target, "transcribe", None)):
+            self._set_phase(Phase.LOADING)
+            try:
+                target = target()  # type: ignore[operator]
+            except Exception as exc:
+                log.debug("loading the recognizer failed", exc_info=True)
+                self._fail(str(exc))
+                return False
+        self._recognizer = target  # type: ignore[assignment]
+        self._update_phase()
+        return True
+
+    def _decode(self, job: _Job) -> None:
+        recognizer = self._recognizer
+        assert recognizer is not None
+        if not job.final:
+            if len(job.audio) / SAMPLE_RATE < MIN_PARTIAL_S:
+                return
+            partial = recognizer.transcribe(job.audio)
+            if partial.text and not self._finals_waiting():
+                self.events.on_partial(partial.text)
+            return
+        segment = job.segment
+        assert segment is not None
+        transcript = recognizer.transcribe(job.audio, speech_ratio=segment.speech_ratio)
+        if transcript.rejected or not transcript.text:
+            self.events.on_rejected(transcript.rejected or "empty")
+            return
+        duration = segment.end - segment.start
+        self.events.on_heard(Heard(
+            transcript=transcript,
+            start=segment.start,
+            end=segment.end,
+            started_at=job.wall_end - duration,
+            ended_at=job.wall_end,
+            decided_at=job.decided_at,
+        ))
+
+    # ----------------------------------------------------------------- phase
+
+    def _fail(self, message: str) -> None:
+        self._set_phase(Phase.FAILED)
+        self.events.on_error(message)
+
+    def _update_phase(self) -> None:
+        if self._phase in (Phase.FAILED, Phase.LOADING) and self._recognizer is None:
+            return
+        if self._mode is Mode.OFF:
+            phase = Phase.OFF
+        elif self._muted:
+            phase = Phase.MUTED
+        elif self._finals_waiting():
+            phase = Phase.RECOGNIZING
+        elif self.segmenter.in_speech:
+            phase = Phase.HEARING
+        elif self._mode is Mode.PUSH_TO_TALK and self._armed_at is None:
+            phase = Phase.IDLE
+        else:
+            phase = Phase.LISTENING
+        self._set_phase(phase)
+
+    def _set_phase(self, phase: Phase) -> None:
+        if phase is not self._phase:
+            self._phase = phase
+            self.events.on_phase(phase)
+
+
+def _rms(block: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(block, dtype=np.float64))))
+
+
+def _level(rms: float) -> float:
+    """RMS → 0..1 on a −60..0 dBFS scale (what a level meter shows)."""
+    if rms <= 1e-6:
+        return 0.0
+    return min(1.0, max(0.0, (20.0 * math.log10(rms) + 60.0) / 60.0))
+
+
+def detect_utterances(source: AudioSource, segmenter: Segmenter) -> Iterator[SpeechEnd]:
+    """Every utterance in a finite source, in order, as fast as the VAD runs (`avatar listen`)."""
+    source.start()
+    try:
+        while True:
+            block = source.read(READ_TIMEOUT_S)
+            if block is None:
+                if source.finished:
+                    break
+                continue
+            for event in segmenter.feed(block):
+                if isinstance(event, SpeechEnd):
+                    yield event
+        for event in segmenter.flush():
+            if isinstance(event, SpeechEnd):
+                yield event
+    finally:
+        source.stop()
+
+
+_NAME_SEPARATORS = re.compile(r"^[\s,.!?~:;、，。-]+")
+
+
+def strip_wake_name(text: str, name: str) -> str | None:
+    """The command after the wake name, or None when `text` does not start with it.
+
+    Case, full-width forms and the punctuation after the name are ignored; a Korean vocative
+    ending on the name ("하나야", "하나야,") counts as the name.
+
+        strip_wake_name("하나야, 웃어줘", "하나") == "웃어줘"
+        strip_wake_name("Hana, wink twice", "hana") == "wink twice"
+        strip_wake_name("웃어줘", "하나") is None
+    """
+    folded = unicodedata.normalize("NFKC", text).strip()
+    wanted = unicodedata.normalize("NFKC", name).strip()
+    if not wanted or not folded.lower().startswith(wanted.lower()):
+        return None
+    rest = folded[len(wanted):]
+    for ending in ("야", "아", "님"):
+        if rest.startswith(ending):
+            rest = rest[len(ending):]
+            break
+    if rest and rest[0].isalnum() and not _NAME_SEPARATORS.match(rest):
+        return None  # "Hanako" is not "Hana"
+    rest = _NAME_SEPARATORS.sub("", rest)
+    return rest or None
