@@ -83,6 +83,11 @@ def _window(conversation: Conversation, argument: str) -> CommandOutcome:
     return CommandOutcome(notes=(WINDOW_NOTICES.get(state, f"window {state}"),))
 
 
+def _reset(conversation: Conversation, argument: str) -> CommandOutcome:
+    conversation.forget()
+    return CommandOutcome(notes=("conversation forgotten — the next line starts afresh",))
+
+
 def _help(conversation: Conversation, argument: str) -> CommandOutcome:
     rows = (*help_rows(), *((quick.key.upper(), quick.intent) for quick in QUICK_KEYS))
     return CommandOutcome(table=rows)
@@ -98,6 +103,7 @@ _HANDLERS: dict[str, Callable[[Conversation, str], CommandOutcome]] = {
     "engine": _engine,
     "record": _record,
     "window": _window,
+    "reset": _reset,
     "help": _help,
     "quit": _quit,
 }

@@ -69,6 +69,7 @@ COMMANDS: tuple[SlashCommand, ...] = (
         needs_argument=True,
     ),
     SlashCommand("window", "/window", "reopen the avatar window and show its state"),
+    SlashCommand("reset", "/reset", "forget the conversation so far (the LLM's memory)"),
     SlashCommand("help", "/help", "list the commands and quick keys"),
     SlashCommand("quit", "/quit", "leave the console"),
 )

@@ -89,6 +89,7 @@ class LocalBackend:
         else:
             self._generator.seed()
         self._lock = threading.Lock()
+        self._prefix: tuple[list[int], Any] | None = None  # the system prompt's ids and cache
 
     @classmethod
     def load(
@@ -106,7 +107,9 @@ class LocalBackend:
             check_model_folder(folder)
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # the status line says "loading"; no bar on stderr
         target = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         dtype = torch.float32
         if target.type == "cuda":
@@ -133,16 +136,28 @@ class LocalBackend:
         ids = self.tokenizer.encode(text, add_special_tokens=False)
         return text if len(ids) <= limit else self.tokenizer.decode(ids[:limit]).rstrip("\ufffd")
 
-    def prompt_ids(self, messages: list[Message]) -> list[int]:
-        """Token ids of the chat messages, ending where the assistant starts to answer."""
+    def prompt_ids(self, messages: list[Message], *, answer: bool = True) -> list[int]:
+        """Token ids of the chat messages, ending where the assistant starts to answer (or,
+        without `answer`, right after the last message)."""
         if getattr(self.tokenizer, "chat_template", None):
             text = self.tokenizer.apply_chat_template(
-                messages, add_generation_prompt=True, tokenize=False
+                messages, add_generation_prompt=answer, tokenize=False
             )
         else:
             turns = [f"{m['role'].capitalize()}: {m['content']}" for m in messages]
-            text = "\n\n".join(turns) + "\n\nAssistant: "
+            text = "\n\n".join(turns) + ("\n\nAssistant: " if answer else "")
         return list(self.tokenizer.encode(text, add_special_tokens=False))
+
+    def _start(self, prompt: list[int], system: list[int]) -> tuple[Any, Any, int]:
+        """Logits and cache after `prompt`, reusing the cached system prompt when `prompt`
+        starts with it; also how many cached tokens to keep afterwards (0: none)."""
+        if len(prompt) <= len(system) or prompt[: len(system)] != system:
+            logits, cache = self._forward(prompt, None)
+            return logits, cache, 0
+        if self._prefix is None or self._prefix[0] != system:
+            self._prefix = (system, self._forward(system, None)[1])
+        logits, cache = self._forward(prompt[len(system) :], self._prefix[1])
+        return logits, cache, len(system)
 
     # ----------------------------------------------------------------- decoding
 
@@ -167,49 +182,73 @@ class LocalBackend:
         import xgrammar as xgr
 
         prompt = self.prompt_ids(messages)
+        system = self.prompt_ids(messages[:1], answer=False)
         limit = max_tokens or self.max_tokens
         matcher = (
             xgr.GrammarMatcher(self.grammar, terminate_without_stop_token=True)
             if constrained else None
         )
         text = _TextStream(self.tokenizer, on_text)
-        tokens = sampled = 0
-        mask_s = 0.0
         with self._lock, torch.inference_mode():
             started = time.perf_counter()
-            logits, cache = self._forward(prompt, None)
+            logits, cache, keep = self._start(prompt, system)
             decode_from = time.perf_counter()
-            while tokens < limit and not cancel.is_set():
-                if matcher is not None and matcher.is_terminated():
-                    break
-                tick = time.perf_counter()
-                forced = matcher.find_jump_forward_tokens() if matcher and jump_forward else []
-                if forced:
-                    for token in forced:
-                        matcher.accept_token(token)  # type: ignore[union-attr]
-                    ids = forced
-                else:
-                    if matcher is not None:
-                        matcher.fill_next_token_bitmask(self._bitmask)
-                        logits = logits.float().cpu()
-                        xgr.apply_token_bitmask_inplace(logits, self._bitmask)
-                    token = self._sample(logits)
-                    if matcher is not None and not matcher.accept_token(token):
-                        raise BackendError(f"the grammar refused token {token}")
-                    ids, sampled = [token], sampled + 1
-                if matcher is not None:
-                    mask_s += time.perf_counter() - tick
-                tokens += len(ids)
-                text.push(ids)
-                if matcher is not None and matcher.is_terminated():
-                    break
-                logits, cache = self._forward(ids, cache)
+            try:
+                tokens, sampled, mask_s = self._decode(
+                    logits, cache, matcher, text, limit, cancel, jump_forward=jump_forward
+                )
+            finally:
+                if keep:  # the cache is the system prompt's: cut it back for the next answer
+                    _trim(cache, keep)
             text.flush()
         log.debug("decoded %d tokens in %.2f s", tokens, time.perf_counter() - started)
         return GenerationStats(
             tokens=tokens, sampled=sampled, prompt_tokens=len(prompt),
             decode_s=time.perf_counter() - decode_from, mask_s=mask_s,
         )
+
+    def _decode(
+        self,
+        logits: Any,
+        cache: Any,
+        matcher: Any,
+        text: _TextStream,
+        limit: int,
+        cancel: threading.Event,
+        *,
+        jump_forward: bool,
+    ) -> tuple[int, int, float]:
+        """The token loop; returns (tokens, sampled tokens, seconds spent on the mask)."""
+        import xgrammar as xgr
+
+        tokens = sampled = 0
+        mask_s = 0.0
+        while tokens < limit and not cancel.is_set():
+            if matcher is not None and matcher.is_terminated():
+                break
+            tick = time.perf_counter()
+            forced = matcher.find_jump_forward_tokens() if matcher and jump_forward else []
+            if forced:
+                for token in forced:
+                    matcher.accept_token(token)  # type: ignore[union-attr]
+                ids = forced
+            else:
+                if matcher is not None:
+                    matcher.fill_next_token_bitmask(self._bitmask)
+                    logits = logits.float().cpu()
+                    xgr.apply_token_bitmask_inplace(logits, self._bitmask)
+                token = self._sample(logits)
+                if matcher is not None and not matcher.accept_token(token):
+                    raise BackendError(f"the grammar refused token {token}")
+                ids, sampled = [token], sampled + 1
+            if matcher is not None:
+                mask_s += time.perf_counter() - tick
+            tokens += len(ids)
+            text.push(ids)
+            if matcher is not None and matcher.is_terminated():
+                break
+            logits, cache = self._forward(ids, cache)
+        return tokens, sampled, mask_s
 
     def _forward(self, ids: list[int], cache: Any) -> tuple[Any, Any]:
         """(1, vocab) logits after `ids`, and the updated KV cache."""
@@ -233,6 +272,13 @@ class LocalBackend:
             return int(scores.argmax())
         probabilities = torch.softmax(scores / self.settings.temperature, dim=-1)
         return int(torch.multinomial(probabilities, 1, generator=self._generator))
+
+
+def _trim(cache: Any, length: int) -> None:
+    """Cut a KV cache back to its first `length` tokens (in place)."""
+    extra = cache.get_seq_length() - length
+    if extra > 0:
+        cache.crop(-extra)
 
 
 class _TextStream:

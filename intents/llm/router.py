@@ -9,6 +9,7 @@ says why. Nothing here raises for any text.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import queue
 import re
@@ -32,6 +33,17 @@ log = logging.getLogger("avatar.intents")
 StateCallback = Callable[[str, bool], None]
 """Called with (one-line state, is it a problem) whenever the LLM's state changes."""
 POLL_S = 0.05
+EXIT_WAIT_S = 5.0
+_RUNNING: set[_Job] = set()
+
+
+@atexit.register
+def _stop_running_jobs() -> None:
+    """Stop generations and let them finish their token before the interpreter exits: a thread
+    killed inside a torch call aborts the process ("terminate called ...")."""
+    for job in list(_RUNNING):
+        job.cancel.set()
+        job.thread.join(EXIT_WAIT_S)
 _CLAUSE = re.compile(r"(?<=[.!?。？！])\s*|\n+")
 
 
@@ -124,12 +136,17 @@ class Router(Interpreter):
     def interpret(self, text: str) -> Plan:
         """The final plan: the LLM's with its whole reply, or the classifier's."""
         plan: Plan | None = None
+        said: list[str] = []
         for part in self.interpret_stream(text):
             if isinstance(part, PlanReady):
                 plan = part.plan
+            elif isinstance(part, ReplySentence):
+                said.append(part.text)
             elif isinstance(part, LLMTrace) and part.plan is not None:
-                plan = part.plan
+                return part.plan
         assert plan is not None, "an uncancelled stream always yields a plan"
+        if plan.reply is None and said:  # an answer cut short: what was said is the reply
+            return plan.model_copy(update={"reply": " ".join(said)})
         return plan
 
     def interpret_stream(self, text: str) -> PlanStream:
@@ -336,7 +353,9 @@ class _Job:
         self._queue: queue.Queue[tuple[str, object]] = queue.Queue()
         self._backend = backend
         self._messages = messages
-        threading.Thread(target=self._run, name="avatar-llm", daemon=True).start()
+        self.thread = threading.Thread(target=self._run, name="avatar-llm", daemon=True)
+        _RUNNING.add(self)
+        self.thread.start()
 
     def _run(self) -> None:
         try:
@@ -350,6 +369,8 @@ class _Job:
             self._queue.put(("error", f"{type(exc).__name__}: {exc}"))
         else:
             self._queue.put(("done", None))
+        finally:
+            _RUNNING.discard(self)
 
     def next(self, until: float, cancelled: threading.Event) -> tuple[str, object]:
         """The next ("text"|"done"|"error", value), or ("timeout"|"cancelled", None)."""

@@ -39,7 +39,8 @@ def test_plan_through_a_server_marks_what_the_llm_answered(chat_server: Start) -
 
 
 def test_plan_through_a_model_folder(tiny_model: Path) -> None:
-    result = run("intents.cli", "plan", "--llm", str(tiny_model), "--json", "오늘 기분 어때?")
+    result = run("intents.cli", "plan", "--llm", str(tiny_model), "--json", "오늘 기분 어때?",
+                 env={"OMP_NUM_THREADS": "1"})  # a 2-layer model loses time to threads
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
     assert record["source"] == "llm" and 1 <= len(record["steps"]) <= 3
@@ -81,7 +82,22 @@ def test_models_list_llm_names_the_default_model(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == (
         "llm: Qwen/Qwen2.5-0.5B-Instruct@7ae557604adf67be50417f59c2c2f167def9a775 -> "
-        f"{tmp_path / 'llm' / 'Qwen2.5-0.5B-Instruct'}"
+        f"{tmp_path / 'llm-Qwen2.5-0.5B-Instruct'}"
     )
     assert "988.1 MB  model.safetensors" in result.stdout
     assert "Apache License 2.0" in lines[-1]
+
+
+def test_auto_uses_the_downloaded_model_only_when_it_is_complete(tmp_path: Path) -> None:
+    from intents.llm import default_model_folder
+    from models.registry import llm_files
+
+    folder = tmp_path / "llm-Qwen2.5-0.5B-Instruct"
+    folder.mkdir()
+    assert default_model_folder(tmp_path) is None
+    for entry in llm_files().files:
+        with (folder / entry.path).open("wb") as handle:
+            handle.truncate(entry.size)  # sparse: the size check is what `auto` looks at
+    assert default_model_folder(tmp_path) == folder
+    (folder / "tokenizer.json").unlink()
+    assert default_model_folder(tmp_path) is None

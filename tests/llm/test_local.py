@@ -87,6 +87,24 @@ def test_the_first_step_is_known_long_before_decoding_ends(backend: LocalBackend
     assert first_step_at < len(pieces) - 5
 
 
+def test_the_cached_system_prompt_changes_nothing(backend: LocalBackend) -> None:
+    import torch
+
+    messages = Memory(0, 0, len).messages(system_prompt(SETTINGS), "오늘 기분 어때?")
+    prompt = backend.prompt_ids(messages)
+    system = backend.prompt_ids(messages[:1], answer=False)
+    assert prompt[: len(system)] == system and len(prompt) > len(system)
+    with torch.inference_mode():
+        plain, _ = backend._forward(prompt, None)
+        for _ in range(2):  # computed once, then reused
+            cached, cache, keep = backend._start(prompt, system)
+            assert keep == len(system) and cache.get_seq_length() == len(prompt)
+            torch.testing.assert_close(cached, plain, atol=1e-4, rtol=1e-4)
+            cache.crop(keep - cache.get_seq_length())
+    decode(backend, "오늘 기분 어때?")
+    assert backend._prefix is not None and backend._prefix[1].get_seq_length() == len(system)
+
+
 def test_the_router_streams_the_tiny_models_answer(tiny_model: Path) -> None:
     states: list[tuple[str, bool]] = []
     router = build_interpreter(
