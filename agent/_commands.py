@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
+import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from agent._portrait import read_portrait
@@ -71,7 +74,9 @@ def run_render(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from agent.render import RenderOptions, prepare_render
+    from renderer.video import output_format
 
+    output_format(args.output)  # an unknown suffix is refused before any work
     settings = settings_from_args(args)
     options = RenderOptions(
         fps=args.fps, size=args.size, seed=args.seed,
@@ -81,17 +86,42 @@ def run_render(args: argparse.Namespace) -> int:
     for note in job.notes:
         announce(note)
     announce(f"rendering with the {job.engine.status_line()}")
-    with tqdm(
-        total=job.total_frames, unit="frame", file=sys.stderr, disable=args.quiet,
-        desc=args.output.name, leave=False,
-    ) as bar:
-        result = job.write(args.output, on_progress=lambda done, _total: bar.update(done - bar.n))
+    existed = os.path.lexists(args.output)
+    received = [int(signal.SIGINT)]
+    try:
+        with _terminate_as_interrupt(received), tqdm(
+            total=job.total_frames, unit="frame", file=sys.stderr, disable=args.quiet,
+            desc=args.output.name, leave=False,
+        ) as bar:
+            result = job.write(
+                args.output, on_progress=lambda done, _total: bar.update(done - bar.n)
+            )
+    except KeyboardInterrupt:
+        kept = f"{args.output} left unchanged" if existed else f"nothing written to {args.output}"
+        announce(f"render interrupted; {kept}")
+        return 128 + received[-1]
     width, height = result.size
     print(
         f"{result.path}: {result.frames} frames, {width}x{height} at {result.fps:g} fps, "
         f"{result.frames / result.fps:.1f} s"
     )
     return 0
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt(received: list[int]) -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt like Ctrl+C does, so a stopped render cleans up the
+    same way; the signal's number is appended to `received`."""
+
+    def on_terminate(signum: int, _frame: object) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_play(args: argparse.Namespace) -> int:

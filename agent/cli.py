@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from agent import _commands
+from agent.config import MAX_FPS, MAX_SEED, MIN_FPS, check_device, check_fps
 from animator.engines import ENGINE_CHOICES
 
 EXIT_USAGE = 2
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = args.log_level == "debug"
     try:
         _commands.setup_logging(args.log_level, getattr(args, "func", None))
+        _check_text(args)
         func = getattr(args, "func", _commands.run_console)
         return int(func(args) or 0)
     except KeyboardInterrupt:
@@ -129,9 +131,14 @@ def _add_render(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         "-o", "--output", type=Path, required=True,
         help="out.mp4 (H.264), out.gif, or a folder for PNG frames",
     )
-    render.add_argument("--fps", type=float, help="frames per second (default: the script's)")
+    render.add_argument(
+        "--fps", type=_parse_fps,
+        help=f"frames per second, {MIN_FPS:g}..{MAX_FPS:g} (default: the script's)",
+    )
     render.add_argument("--size", type=_parse_size, help="WIDTHxHEIGHT, e.g. 512x512")
-    render.add_argument("--seed", type=int, help="idle-life seed (default: the script's)")
+    render.add_argument(
+        "--seed", type=_parse_seed, help=f"idle-life seed, 0..{MAX_SEED} (default: the script's)"
+    )
     render.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_common(render, suppress=True)
     render.set_defaults(func=_commands.run_render)
@@ -170,7 +177,10 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="liveportrait batch sizes, e.g. 1,4,8"
     )
     bench.add_argument("--frames", type=int, help="frames (or utterances) per measurement")
-    bench.add_argument("--device", help="torch device for liveportrait (default: cuda if any)")
+    bench.add_argument(
+        "--device", type=_parse_device,
+        help="torch device for liveportrait: cpu, cuda, cuda:N, mps (default: cuda if any)",
+    )
     bench.add_argument("--models-dir", type=Path, help="LivePortrait weights folder")
     bench.set_defaults(func=_commands.run_bench)
 
@@ -213,6 +223,53 @@ def _parse_size(text: str) -> tuple[int, int]:
     if not (16 <= width <= 4096 and 16 <= height <= 4096):
         raise argparse.ArgumentTypeError(f"{text!r}: each side must be 16..4096 pixels")
     return width, height
+
+
+def _parse_fps(text: str) -> float:
+    try:
+        return check_fps(float(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: frames per second must be a number, {MIN_FPS:g}..{MAX_FPS:g}"
+        ) from exc
+
+
+def _parse_seed(text: str) -> int:
+    try:
+        seed = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: the seed is a whole number") from exc
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{text!r}: the seed must be 0..{MAX_SEED}")
+    return seed
+
+
+def _parse_device(text: str) -> str:
+    try:
+        return check_device(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _check_text(args: argparse.Namespace) -> None:
+    """Refuse text arguments that are not UTF-8 (the shell passed raw bytes): one clear line
+    here instead of an encoding error deep inside. Paths may hold any bytes and are not checked.
+    """
+    for value in vars(args).values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not _encodes(item):
+                shown = item.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise ValueError(
+                    f"'{shown}' is not valid UTF-8 text; check the terminal's encoding (locale)"
+                )
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _parse_face(text: str) -> int:

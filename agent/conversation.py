@@ -41,7 +41,15 @@ from animator.engines import ENGINE_CHOICES, create_engine
 from animator.errors import PortraitError
 from animator.player import Player
 from animator.timeline import Timeline
-from contracts import Engine, EngineInfo, Frame, Plan, Utterance, UtteranceSource
+from contracts import (
+    MAX_UTTERANCE_CHARS,
+    Engine,
+    EngineInfo,
+    Frame,
+    Plan,
+    Utterance,
+    UtteranceSource,
+)
 from intents import Interpreter
 from intents.llm import build_interpreter
 from renderer import WindowStats
@@ -164,8 +172,9 @@ class Conversation:
         `ReplyReady` per sentence, until the next barge-in.
 
         Returns:
-            The plan that started, or None for empty text, when the interpreter failed
-            (reported as `ErrorOccurred`), or when a barge-in came before any plan.
+            The plan that started, or None for empty text, text over `MAX_UTTERANCE_CHARS`
+            characters, when the interpreter failed (the last two reported as
+            `ErrorOccurred`), or when a barge-in came before any plan.
         """
         given = text if isinstance(text, Utterance) else None
         text = text.text.strip() if given is not None else text.strip()
@@ -174,6 +183,14 @@ class Conversation:
         interpreter = self._require(self._interpreter)
         if given is not None:
             source = given.source
+        if len(text) > MAX_UTTERANCE_CHARS:
+            self._errors.report(
+                "input",
+                f"a {source} line of {len(text):,} characters was refused (at most "
+                f"{MAX_UTTERANCE_CHARS:,}); send shorter lines",
+            )
+            return None
+        if given is not None:
             utterance = given.model_copy(update={"text": text})
         else:
             utterance = Utterance(text=text, source=source)

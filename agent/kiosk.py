@@ -1,16 +1,19 @@
 """Kiosk mode: a fullscreen portrait that runs unattended for days.
 
-No console. Text arrives one utterance per line from stdin or a FIFO/file (`kiosk.input`); after
-`kiosk.idle_seconds` without input an attract loop plays. The conversation runs supervised: a
-crashed window is reopened with backoff and a failing engine is re-created (then replaced by the
-fallback). The operator ends it with the window's exit combination (default ctrl+shift+q),
-SIGTERM or SIGINT. Every buffer is bounded, so memory stays flat however long it runs.
+No console. Text arrives one utterance per line from stdin or a FIFO/file (`kiosk.input`); each
+line is logged and transcribed with where it came from ("stdin", "fifo", "file"). After
+`kiosk.idle_seconds` without input an attract loop plays (transcribed as "attract"). The
+conversation runs supervised: a crashed window is reopened with backoff and a failing engine is
+re-created (then replaced by the fallback). The operator ends it with the window's exit
+combination (default ctrl+shift+q), SIGTERM or SIGINT. Every buffer is bounded, so memory stays
+flat however long it runs.
 """
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
+import math
 import queue
 import signal
 import threading
@@ -23,8 +26,9 @@ from agent.config import Settings
 from agent.conversation import Conversation
 from agent.cues import Cue, Schedule, schedule_script
 from agent.events import Event, ExitRequested
-from agent.lines import LineReader
+from agent.lines import LineReader, printable
 from agent.script import Script, ScriptEvent, load_script
+from contracts import Utterance
 from intents import load_interpreter
 
 log = logging.getLogger("avatar.agent")
@@ -32,13 +36,22 @@ log = logging.getLogger("avatar.agent")
 LOOP_POLL_S = 0.05
 LOG_BYTES = 5_000_000
 LOG_BACKUPS = 3
+MIN_ROUND_S = 0.001  # an empty attract schedule still takes this long per round
 
 
 class AttractLoop:
-    """Replays a schedule over and over while nobody talks to the kiosk."""
+    """Replays a schedule over and over while nobody talks to the kiosk.
 
-    def __init__(self, schedule: Schedule) -> None:
+    Args:
+        schedule: the cues of one round and the round's length.
+        idle_s: quiet seconds after a `reset` after which `due` starts a round by itself;
+            infinite (or no `reset` yet) means only `start` starts one.
+    """
+
+    def __init__(self, schedule: Schedule, idle_s: float = math.inf) -> None:
         self._schedule = schedule
+        self._idle_s = idle_s
+        self._quiet_since: float | None = None
         self._started: float | None = None
         self._next = 0
 
@@ -55,13 +68,29 @@ class AttractLoop:
         """End the loop (input arrived)."""
         self._started = None
 
+    def reset(self, now: float) -> None:
+        """Someone spoke (or the kiosk opened) at `now`: end the round that plays, and start
+        again only after `idle_s` more seconds of quiet."""
+        self._quiet_since = now
+        self.stop()
+
     def due(self, now: float) -> list[Cue]:
-        """Cues whose time has come since the last call; restarts after the schedule's end."""
+        """Cues whose time has come since the last call.
+
+        Starts a round after `idle_s` of quiet; a finished round's successor starts where the
+        finished one ends (its start plus the schedule's duration), not at the polling time, so
+        rounds keep their rhythm however late `due` is called.
+        """
+        quiet_since = self._quiet_since
+        if self._started is None and quiet_since is not None and now - quiet_since >= self._idle_s:
+            self.start(now)
         if self._started is None:
             return []
         cues = self._schedule.cues
-        if self._next >= len(cues) and now - self._started >= self._schedule.duration:
-            self._started, self._next = now, 0
+        period = max(self._schedule.duration, MIN_ROUND_S)
+        if self._next >= len(cues) and now - self._started >= period:
+            self._started += (now - self._started) // period * period
+            self._next = 0
         due = []
         while self._next < len(cues) and now - self._started >= cues[self._next].at:
             due.append(cues[self._next])
@@ -90,7 +119,8 @@ class Kiosk:
         )
         self._reader = LineReader(settings.kiosk.input)
         schedule = self._attract_schedule()
-        self._attract = AttractLoop(schedule) if schedule is not None else None
+        idle_s = settings.kiosk.idle_seconds
+        self._attract = AttractLoop(schedule, idle_s) if schedule is not None else None
 
     def request_stop(self, reason: str = "") -> None:
         """Make `run` return soon (thread- and signal-safe)."""
@@ -117,8 +147,8 @@ class Kiosk:
         return 0
 
     def _serve(self) -> None:
-        idle_s = self.settings.kiosk.idle_seconds
-        last_input = time.monotonic()
+        if self._attract is not None:
+            self._attract.reset(time.monotonic())
         while not self._stop.is_set():
             try:
                 text = self._reader.lines.get(timeout=LOOP_POLL_S)
@@ -126,16 +156,21 @@ class Kiosk:
                 text = None
             now = time.monotonic()
             if text is not None:
-                self.conversation.submit(text, source="typed")
-                last_input = now
-            if self._attract is None:
-                continue
-            if text is not None:
-                self._attract.stop()
-            elif not self._attract.active and now - last_input >= idle_s:
-                self._attract.start(now)
-            for cue in self._attract.due(now):
-                self.conversation.play(cue.plan)
+                source = self._reader.kind
+                log.info("kiosk heard (%s): %s", source, printable(text))
+                if self._attract is not None:
+                    self._attract.reset(now)
+                self.conversation.submit(text, source=source)
+            if self._attract is not None:
+                for cue in self._attract.due(now):
+                    self._play_attract(cue)
+
+    def _play_attract(self, cue: Cue) -> None:
+        """Play one attract cue; its line, if it has one, is transcribed as said by "attract"."""
+        said = cue.utterance
+        if said is not None:
+            said = Utterance(text=said.text, source="attract")
+        self.conversation.play(cue.plan, said)
 
     def _attract_schedule(self) -> Schedule | None:
         config = self.settings.kiosk

@@ -24,7 +24,7 @@ from animator.player import Player
 from animator.timeline import Timeline
 from contracts import EngineInfo, Frame, SpeechTiming
 from intents import load_interpreter
-from renderer import open_writer
+from renderer import SPEECH_WAV, open_writer
 from renderer.soundtrack import replace_with_sound, write_wav
 
 log = logging.getLogger("avatar.agent")
@@ -115,16 +115,16 @@ class RenderJob:
 
         Args:
             out: output path; its suffix picks the format (no suffix: a PNG frame folder).
+                It is replaced only when every frame is written: after an error or an interrupt
+                an earlier output there is left as it was.
             on_progress: called as (frames written, total frames) after each batch.
             on_frame: called with every rendered frame (its pose included), in order.
         """
         out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        writer = open_writer(out, self.fps, self.size)
         written = 0
         timings = self._soundtrack.timings if self._soundtrack is not None else {}
         batches = _batches(self._schedule, self.fps, self.total_frames, self._player, timings)
-        try:
+        with open_writer(out, self.fps, self.size) as writer:  # the output appears only if done
             for batch in batches:
                 for frame in self._player.render_times(batch):
                     writer.write(fit_image(frame.image, self.size))
@@ -133,23 +133,34 @@ class RenderJob:
                 written += len(batch)
                 if on_progress is not None:
                     on_progress(written, self.total_frames)
-        finally:
-            writer.close()
-        sound = self._write_sound(out)
+            writer.close(before_commit=lambda staged: self._write_sound(out, staged))
+        sound = self._sound_path(out)
         log.info("rendered %d frames (%s) to %s", written, self.engine.status_line(), out)
         return RenderResult(
             out, written, self.fps, self.size, self.duration, self.engine, self.notes, sound
         )
 
-    def _write_sound(self, out: Path) -> Path | None:
-        """The speech into the mp4, or as a .wav beside a GIF / inside a PNG folder."""
+    def _write_sound(self, out: Path, staged: Path) -> None:
+        """The speech into the staged mp4, or as a .wav in the staged PNG folder / beside a GIF,
+        before the output is put in place."""
         track = self._soundtrack
         if track is None or not track.timings:
-            return None
+            return
         if out.suffix.lower() == ".mp4":
-            return replace_with_sound(out, track.audio, track.sample_rate)
-        wav = out.with_suffix(".wav") if out.suffix else out / "speech.wav"
-        return write_wav(wav, track.audio, track.sample_rate)
+            replace_with_sound(staged, track.audio, track.sample_rate)
+        else:
+            write_wav(_wav_path(out, staged), track.audio, track.sample_rate)
+
+    def _sound_path(self, out: Path) -> Path | None:
+        """Where the speech ended up: in the mp4 itself, else the .wav (None when silent)."""
+        if self._soundtrack is None or not self._soundtrack.timings:
+            return None
+        return out if out.suffix.lower() == ".mp4" else _wav_path(out, out)
+
+
+def _wav_path(out: Path, folder: Path) -> Path:
+    """The .wav beside a GIF `out`, or `speech.wav` inside a PNG `folder`."""
+    return out.with_suffix(".wav") if out.suffix else folder / SPEECH_WAV
 
 
 def prepare_render(

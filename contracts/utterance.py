@@ -7,7 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-UtteranceSource = Literal["typed", "voice", "script"]
+UtteranceSource = Literal["typed", "voice", "script", "stdin", "fifo", "file", "attract"]
+MAX_UTTERANCE_CHARS = 20_000
+"""The longest text one utterance may carry; longer input is refused, never truncated."""
 
 
 class Utterance(BaseModel):
@@ -15,7 +17,8 @@ class Utterance(BaseModel):
 
     Attributes:
         text: what was said, as typed or recognised.
-        source: "typed" (console), "voice" (speech recognition) or "script".
+        source: "typed" (console), "voice" (speech recognition), "script"; the kiosk's inputs
+            "stdin", "fifo" and "file" (one line each), and "attract" (its attract loop).
         language: ISO code ("ko", "en") when known.
         started_at: wall-clock time (`time.time()`) the person started, if known.
         ended_at: wall-clock time the utterance was complete.
@@ -24,7 +27,7 @@ class Utterance(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    text: str = Field(max_length=20_000)
+    text: str = Field(max_length=MAX_UTTERANCE_CHARS)
     source: UtteranceSource = "typed"
     language: str | None = None
     started_at: float | None = None

@@ -5,12 +5,19 @@ classify each segment → apply negation, clause mood and low-confidence fallbac
 → build the plan. Every input gives a valid plan; nothing raises on odd text.
 
 Documented edge cases:
-- empty or whitespace-only text (also text that is only noise, like "ㅋㅋㅋ" or emoji) → a `chat`
-  plan with confidence 0.0 and no reply: there is nothing to answer;
+- empty or whitespace-only text → a `chat` plan with confidence 0.0 and no reply: there is nothing
+  to answer (front ends make no plan for it at all);
+- text that is only laughter, emoji or emoticons ("ㅋㅋㅋ", "lol", "😊", "ㅋㅋ 웃겨") → the
+  expression that answers in kind (laugh, smile, sad …), then a `chat` step with a reply;
+- other text with no words left after normalisation ("...", "🚗") → `chat`, confidence 0.0,
+  with a reply;
 - text whose letters are less than 80 % Hangul or ASCII (binary garbage, other scripts) → a
   `chat` plan with confidence 0.0 and a reply;
-- text longer than `MAX_INPUT_CHARS` after normalisation → a `chat` plan with confidence 0.0 and a
-  reply asking for something shorter; a command is never hidden in a wall of text;
+- text longer than `MAX_INPUT_CHARS` after normalisation, or `MAX_RAW_CHARS` as written (checked
+  first, before any copy of the text is made) → a `chat` plan with confidence 0.0 and a reply
+  asking for something shorter; a command is never hidden in a wall of text;
+- gibberish ("asdfgh", "ㅁㄴㅇㄹ") → `chat` with a confidence scaled down by the share of words
+  that could not be words, and a reply saying it was not understood;
 - more than `MAX_STEPS` steps → the first `MAX_STEPS` are kept.
 """
 
@@ -26,12 +33,14 @@ from pathlib import Path
 import numpy as np
 
 from contracts.plan import DEFAULT_INTENSITY, Plan, Step
+from intents._gibberish import WordShape
 from intents._model import LinearModel
 from intents._modifiers import intensity_of, repeat_of
 from intents._normalize import normalize, readable_share
+from intents._reactions import reaction_of
 from intents._segment import Segment, segment
-from intents._spelling import SpellingCorrector
-from intents.replies import reply_for, talk_line
+from intents._spelling import SpellingCorrector, plain_korean_variants
+from intents.replies import ChatKind, reply_for, talk_line
 from intents.stream import PlanStream
 
 logger = logging.getLogger("avatar.intents")
@@ -41,6 +50,8 @@ MIN_CONFIDENCE = 0.4
 RULE_CONFIDENCE = 0.9
 MIN_READABLE = 0.8
 MAX_INPUT_CHARS = 300
+MAX_RAW_CHARS = 2000
+UNCLEAR_SHARE = 0.5  # below this share of plausible words, chat is answered "not understood"
 MAX_STEPS = 20
 _NO_MODIFIERS = frozenset({"neutral", "chat", "talk"})
 _LATIN_WORD = re.compile(r"[a-z]+")
@@ -105,6 +116,10 @@ class ClassifierInterpreter(Interpreter):
             {name[2:]: float(strength[row]) for name, row in model.vocab.items()
              if name.startswith("w:")}
         )
+        self._shape = WordShape(
+            (name[2:] for name in model.vocab if name.startswith("w:")),
+            {char for name in model.vocab if name.startswith("c:") for char in name[2:]},
+        )
 
     @classmethod
     def from_file(cls, path: Path = MODEL_PATH) -> ClassifierInterpreter:
@@ -115,18 +130,20 @@ class ClassifierInterpreter(Interpreter):
         """(best intent, its probability, probability of chat) for one normalised segment.
 
         A segment that scores as chat or below `min_confidence` is scored again with English
-        typos corrected ("blnik" → "blink"); the correction is kept only if it gives a confident
-        expression.
+        typos and sound-alikes corrected ("blnik" → "blink", "laff" → "laugh") and with Korean
+        cute spellings undone ("윙끄해줘" → "윙크해줘"); a correction is kept only if it gives a
+        confident expression.
         """
         scored = self._score(text)
         if scored[0] != "chat" and scored[1] >= self.min_confidence:
             return scored
         corrected = _LATIN_WORD.sub(lambda word: self._speller.correct_word(word.group()), text)
-        if corrected != text:
-            retry = self._score(corrected)
-            if retry[0] != "chat" and retry[1] >= self.min_confidence:
-                return retry
-        return scored
+        retries = [] if corrected == text else [self._score(corrected)]
+        if not retries or retries[0][0] == "chat":
+            retries += [self._score(variant) for variant in plain_korean_variants(text)]
+        confident = [retry for retry in retries
+                     if retry[0] != "chat" and retry[1] >= self.min_confidence]
+        return max(confident, key=lambda retry: retry[1]) if confident else scored
 
     def _score(self, text: str) -> tuple[str, float, float]:
         probabilities = self.model.probabilities(text)
@@ -136,18 +153,23 @@ class ClassifierInterpreter(Interpreter):
     def interpret(self, text: str) -> Plan:
         if not isinstance(text, str):
             raise TypeError(f"interpret() needs a str, got {type(text).__name__}")
-        normal = normalize(text)
-        if not normal:
-            return Plan(text=text, steps=[Step(intent="chat")], confidence=0.0)
-        if readable_share(normal) < MIN_READABLE:
+        if len(text) > MAX_RAW_CHARS:
             return _chat_plan(text, 0.0)
-        if len(normal) > MAX_INPUT_CHARS:
+        if not text.strip():
+            return Plan(text=text, steps=[Step(intent="chat")], confidence=0.0)
+        reaction = reaction_of(text)
+        if reaction is not None:
+            return _reaction_plan(text, reaction)
+        normal = normalize(text)
+        if not normal or readable_share(normal) < MIN_READABLE or len(normal) > MAX_INPUT_CHARS:
             return _chat_plan(text, 0.0)
         decisions = _apply_clause_mood([self._decide(part) for part in segment(normal)])
         commands = _drop_cancelled(decisions)
         if not commands:
             chat = [decision.chat_probability for decision in decisions] or [0.0]
-            return _chat_plan(text, sum(chat) / len(chat))
+            share = self._shape.share(normal)
+            kind: ChatKind | None = "unclear" if share < UNCLEAR_SHARE else None
+            return _chat_plan(text, share * sum(chat) / len(chat), kind)
         return self._command_plan(text, commands[:MAX_STEPS])
 
     def _decide(self, part: Segment) -> _Decision:
@@ -179,13 +201,24 @@ def _step(decision: _Decision, text: str) -> Step:
     return Step(intent=decision.intent, intensity=intensity_of(raw), repeat=repeat_of(raw))  # type: ignore[arg-type]
 
 
-def _chat_plan(text: str, confidence: float) -> Plan:
-    reply = reply_for(text)
+def _chat_plan(text: str, confidence: float, kind: ChatKind | None = None) -> Plan:
+    reply = reply_for(text, kind)
     return Plan(
         text=text,
         steps=[Step(intent="chat", intensity=DEFAULT_INTENSITY, text=reply)],
         reply=reply,
         confidence=min(max(confidence, 0.0), 1.0),
+    )
+
+
+def _reaction_plan(text: str, reaction: str) -> Plan:
+    """Laughter answered with a laugh (an emoji with its face), then a few words."""
+    reply = reply_for(text, "reaction")
+    return Plan(
+        text=text,
+        steps=[Step(intent=reaction), Step(intent="chat", text=reply)],  # type: ignore[arg-type]
+        reply=reply,
+        confidence=RULE_CONFIDENCE,
     )
 
 

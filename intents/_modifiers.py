@@ -59,28 +59,68 @@ _KO_HIGH_RE = re.compile(
     f"{_alternation(tuple(word for word in _KO_HIGH if word != '아주'))}"
 )
 
-_KO_NUMBERS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8,
-               "아홉": 9, "열": 10, "몇": 3, "여러": 3, "서너": 3, "두세": 2, "두어": 2}
-_EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-               "eight": 8, "nine": 9, "ten": 10, "a couple of": 2, "a couple": 2, "couple of": 2,
-               "a few": 3, "few": 3, "several": 3, "multiple": 3, "many": 3}
+# Counts. Rules, the same for every way of writing a number: a count above MAX_REPEAT plays
+# MAX_REPEAT times ("스무 번", "a hundred times", "1000000번"); a negative or fractional number is
+# no count at all ("-5 times", "2.5번"): it never turns into a positive one.
+_KO_UNITS = {"한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5,
+             "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9}
+_KO_TENS = {"열": 10, "스물": 20, "스무": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60,
+            "일흔": 70, "여든": 80, "아흔": 90}
+_KO_VAGUE = {"몇": 3, "여러": 3, "서너": 3, "두세": 2, "두어": 2}
+_SINO_DIGITS = {"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9}
+_SINO_POWERS = {"십": 10, "백": 100, "천": 1000, "만": 10_000, "억": 100_000_000}
+_EN_UNITS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+             "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+             "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+             "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12}
+_EN_POWERS = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9,
+              "hundreds": 100, "thousands": 1000, "millions": 10**6, "dozens": 12}
+_EN_VAGUE = {"a couple of": 2, "a couple": 2, "couple of": 2, "a few": 3, "few": 3,
+             "several": 3, "multiple": 3, "many": 3}
 _EN_WORD_COUNTS = {"once": 1, "twice": 2, "thrice": 3, "double": 2, "triple": 3}
+_MINUS = r"(?:minus|negative|마이너스)\s*"
 
+_KO_NUMBER = (
+    r"\d+(?:\.\d+)?|수?(?:[일이삼사오육칠팔구]?[십백천만억])+[일이삼사오육칠팔구]?|"
+    rf"(?:{_alternation(tuple(_KO_TENS))})\s?(?:{_alternation(tuple(_KO_UNITS))})?|"
+    rf"{_alternation(tuple(_KO_VAGUE))}|{_alternation(tuple(_KO_UNITS))}"
+)
+_EN_NUMBER_WORD = _alternation((*_EN_UNITS, *_EN_POWERS))
+_EN_NUMBER = (
+    rf"\d+(?:\.\d+)?|(?:{_EN_NUMBER_WORD})(?:(?:\s+|-)(?:and\s+)?(?:{_EN_NUMBER_WORD}))*"
+    r"(?:\s+of)?|"
+    f"{_alternation(tuple(_EN_VAGUE))}"
+)
 _KO_COUNT = re.compile(
-    rf"(\d+|{_alternation(tuple(_KO_NUMBERS))})\s*(?:번|차례|회|번씩)(?![가-힣]*(?:째|호))")
+    rf"({_MINUS})?({_KO_NUMBER})\s*(?:번|차례|회|번씩)(?![가-힣]*(?:째|호))")
 _EN_COUNT = re.compile(
-    rf"\b(\d+|{_alternation(tuple(_EN_NUMBERS))})\s*(?:more\s+)?(?:times|x)\b")
+    rf"(?<![\w.])({_MINUS})?({_EN_NUMBER})\s*(?:more\s+)?(?:times|x)\b")
 # "blow 2 kisses", "three quick winks": a number before the plural of the action.
 _EN_NOUN_COUNT = re.compile(
-    rf"\b(\d+|{_alternation(tuple(_EN_NUMBERS))})\s+(?:\w+\s+)?"
+    rf"(?<![\w.])({_MINUS})?({_EN_NUMBER})\s+(?:\w+\s+)?"
     r"(?:kisses|winks|blinks|nods|smiles|laughs|head ?shakes)\b"
 )
-_X_COUNT = re.compile(r"(?:^|\s|[a-z가-힣])x\s?(\d+)\b")
+_X_COUNT = re.compile(r"(?:^|\s|[a-z가-힣])x\s?(\d+)\b(?!\.\d)")
 _EN_WORD_COUNT = re.compile(rf"\b({_alternation(tuple(_EN_WORD_COUNTS))})\b")
+_HUGE_DIGITS = 6  # a number written with more digits is more than any repeat
+
+# "smile 100%" (normalised to "100 percent"), "30프로": the share of the full expression.
+_PERCENT = re.compile(
+    rf"({_MINUS})?(?<![\d.])(\d+(?:\.\d+)?)\s*(?:퍼센트|프로(?![가-힣])|percent\b|per cent\b)")
+# "nod nod nod", "윙크 윙크": the action said once per time; modifiers and fillers repeated for
+# emphasis ("very very", "빨리 빨리") are no count.
+_REPEATED_WORD = re.compile(r"(?<!\S)(\S{2,})(?:\s+\1)+(?!\S)")
+_NOT_REPEATED_ACTIONS = frozenset({
+    *_KO_LOW, *_KO_HIGH, *_EN_LOW, *_EN_HIGH, "so", "please", "pls", "plz", "now", "more",
+    "again", "좀", "빨리", "얼른", "어서", "제발", "다시", "또", "자", "yes", "no", "ok", "okay",
+    "ha", "haha", "he", "hehe", "ho", "lol", "하하", "히히", "호호", "헤헤", "쪽",
+})
 
 
 def intensity_of(text: str) -> float:
-    """The intensity bucket named in a normalised segment (0.35, 0.7 or 1.0).
+    """The intensity named in a normalised segment: a bucket (0.35, 0.7 or 1.0) for words, the
+    share itself for a percentage ("80%" → 0.8, over 100 % → 1.0, negative ones are ignored).
 
     When both a weak and a strong word occur, the later one wins ("조금 더 크게" → 1.0), since the
     word nearest the verb is the one that modifies it.
@@ -95,24 +135,88 @@ def intensity_of(text: str) -> float:
         (_KO_HIGH_RE, HIGH_INTENSITY, korean),
     ):
         found.extend((match.start(), value) for match in pattern.finditer(source))
+    for match in _PERCENT.finditer(text):
+        if not match.group(1):
+            found.append((match.start(), min(float(match.group(2)), 100.0) / 100))
     if not found:
         return DEFAULT_INTENSITY
     return max(found)[1]
 
 
+def without_modifiers(text: str) -> str:
+    """The segment with its counts, percentages and intensity words taken out ("3 times" → "")."""
+    for pattern in (_KO_COUNT, _EN_COUNT, _EN_NOUN_COUNT, _X_COUNT, _EN_WORD_COUNT, _PERCENT,
+                    _EN_LOW_RE, _EN_HIGH_RE, _KO_LOW_RE, _KO_HIGH_RE):
+        text = pattern.sub(" ", text)
+    return " ".join(text.split())
+
+
 def repeat_of(text: str) -> int:
-    """The repeat count named in a normalised segment (1 when none), capped at MAX_REPEAT."""
-    counts: list[int] = []
-    for match in _KO_COUNT.finditer(text):
-        token = match.group(1)
-        counts.append(int(token) if token.isdigit() else _KO_NUMBERS[token])
-    for pattern in (_EN_COUNT, _EN_NOUN_COUNT):
-        for match in pattern.finditer(text):
-            token = match.group(1)
-            counts.append(int(token) if token.isdigit() else _EN_NUMBERS[token])
-    counts.extend(int(match.group(1)) for match in _X_COUNT.finditer(text))
+    """The repeat count named in a normalised segment (1 when none), capped at MAX_REPEAT.
+
+    The last count written wins; without one, an action word said N times in a row counts N.
+    """
+    counts: list[int | None] = []
+    for pattern in (_KO_COUNT, _EN_COUNT, _EN_NOUN_COUNT):
+        counts.extend(_count(match.group(1), match.group(2)) for match in pattern.finditer(text))
+    counts.extend(_count(None, match.group(1)) for match in _X_COUNT.finditer(text))
     counts.extend(_EN_WORD_COUNTS[match.group(1)] for match in _EN_WORD_COUNT.finditer(text))
-    counts = [count for count in counts if count >= 1]
     if not counts:
-        return 1
-    return min(counts[-1], MAX_REPEAT)
+        counts = [len(match.group().split()) for match in _REPEATED_WORD.finditer(text)
+                  if match.group(1) not in _NOT_REPEATED_ACTIONS]
+    valid = [count for count in counts if count is not None and count >= 1]
+    return min(valid[-1], MAX_REPEAT) if valid else 1
+
+
+def _count(minus: str | None, token: str) -> int | None:
+    """The value of a count token, or None when it is no count (negative, fractional)."""
+    if minus or "." in token:
+        return None
+    if token.isdigit():
+        return MAX_REPEAT + 1 if len(token) > _HUGE_DIGITS else int(token)
+    return _korean_number(token) if _KO_NUMBER_START.match(token) else _english_number(token)
+
+
+_KO_NUMBER_START = re.compile(r"[가-힣]")
+
+
+def _korean_number(token: str) -> int:
+    """"스물다섯" → 25, "열한" → 11, "백" → 100, "이십" → 20, "수백" → 100, "여러" → 3."""
+    token = token.replace(" ", "")
+    if token in _KO_VAGUE:
+        return _KO_VAGUE[token]
+    if token[0] == "수" or any(char in _SINO_POWERS for char in token[:2]):
+        return _sino_number(token.removeprefix("수"))
+    for tens, value in _KO_TENS.items():
+        if token.startswith(tens):
+            return value + _KO_UNITS.get(token[len(tens):], 0)
+    return _KO_UNITS[token]
+
+
+def _sino_number(token: str) -> int:
+    total, digit = 0, 0
+    for char in token:
+        if char in _SINO_DIGITS:
+            digit = _SINO_DIGITS[char]
+        else:
+            total += (digit or 1) * _SINO_POWERS[char]
+            digit = 0
+    return total + digit
+
+
+def _english_number(token: str) -> int:
+    """"twenty-five" → 25, "a hundred" → 100, "hundreds of" → 100, "a couple of" → 2."""
+    if token in _EN_VAGUE:
+        return _EN_VAGUE[token]
+    total, current = 0, 0
+    for word in re.split(r"[\s-]+", token):
+        if word in ("and", "of"):
+            continue
+        if word in _EN_UNITS:
+            current += _EN_UNITS[word]
+        elif _EN_POWERS[word] == 100:
+            current = (current or 1) * 100
+        else:
+            total += (current or 1) * _EN_POWERS[word]
+            current = 0
+    return total + current

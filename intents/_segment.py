@@ -19,9 +19,10 @@ import re
 from dataclasses import dataclass
 
 from intents._hangul import has_hangul
+from intents._modifiers import without_modifiers
 
 _CLAUSE_BREAK = re.compile(
-    r"(?<=\?)|[,.!;:]+|"
+    r"(?<=\?)|(?:[,!;:]|(?<!\d)\.|\.(?!\d))+|"  # "2.5" is no break
     r"(?:^|\s)(?:그리고\s*나서|그러고\s*나서|그리고\s*난\s*(?:다음|후|뒤)에?|그리고|그\s*다음에?|"
     r"그\s*다음엔|그다음에?|그다음엔|그\s*후에?|그\s*뒤에?|그런\s*(?:다음|후|뒤)에?|그러고는|"
     r"이어서|and\s+then|and\s+after\s+that|after\s+that|afterwards|then)(?=\s|$|[,.!?;:])"
@@ -44,6 +45,11 @@ _SEQUENCE_ADVERBS = re.compile(
 _BELLY = re.compile(r"배꼽\s+잡고")
 _INNER_DAGA = re.compile(r"^([가-힣]+?다가)([가-힣]{2,})$")
 _DAGA_VERBS = ("오", "와", "가", "갈", "올", "온", "간", "서")
+# Verbs that need the body part named before them ("떠" alone is no command; "눈 떠" is).
+_BODY_OBJECTS = frozenset({"눈", "눈을", "고개", "고개를", "입", "입을", "눈썹", "눈썹을"})
+_OBJECT_VERBS = ("떠", "뜨", "들어", "들", "숙여", "숙이", "올려", "올리", "내려", "내리", "벌려",
+                 "벌리", "다물어", "다물")
+_AGAIN = frozenset({"다시", "또", "좀", "얼른", "바로"})
 _DIRECTIONS = frozenset({"up", "down", "left", "right", "back", "forth"})
 _EN_SPLIT = re.compile(r"^(?:and|while|before|followed\s+by|&)$")
 
@@ -84,6 +90,8 @@ _FILLERS = frozenset({
     # "stop making that face", "그 표정 짓지 마": what is negated is the current face itself
     "making", "face", "faces", "expression", "expressions", "표정", "얼굴", "그런", "그", "짓",
     "짓는", "such", "a", "weird", "funny", "those", "돼", "됐어", "해도",
+    # hesitation between a verb and its count ("blink, like, 3 times", "웃어, 음, 세 번")
+    "like", "umm", "er", "erm", "i", "know", "mean", "어", "흠", "그러니까",
 })
 
 
@@ -108,7 +116,7 @@ class Segment:
     @property
     def trivial(self) -> bool:
         """True when nothing but filler words is left ("그만해" → "해", "stop it" → "it")."""
-        return all(word.strip(",.!?;:'\"") in _FILLERS for word in self.text.split())
+        return _only_fillers(self.text)
 
 
 def split_clauses(text: str) -> list[str]:
@@ -133,7 +141,34 @@ def segment(text: str) -> list[Segment]:
             piece = _make_segment(part, index, position == governor)
             if piece.negated or not piece.trivial:
                 segments.append(piece)
-    return segments
+    return _attach_modifiers(segments)
+
+
+def _attach_modifiers(segments: list[Segment]) -> list[Segment]:
+    """A piece that is only a count or a strength ("blink, like, 3 times", "웃어줘. 크게!")
+    belongs to the step before it (or, first in the utterance, to the one after it)."""
+    kept: list[Segment] = []
+    pending = ""
+    for piece in segments:
+        bare = without_modifiers(piece.text)
+        if not piece.negated and bare != piece.text and _only_fillers(bare):
+            if kept:
+                last = kept[-1]
+                kept[-1] = Segment(last.text, f"{last.raw} {piece.raw}", last.clause,
+                                   last.governs, last.negated)
+            else:
+                pending = f"{pending} {piece.raw}".strip()
+            continue
+        if pending:
+            piece = Segment(piece.text, f"{pending} {piece.raw}", piece.clause, piece.governs,
+                            piece.negated)
+            pending = ""
+        kept.append(piece)
+    return kept
+
+
+def _only_fillers(text: str) -> bool:
+    return all(word.strip(",.!?;:'\"") in _FILLERS for word in text.split())
 
 
 def _ordered_clauses(clauses: list[str]) -> list[tuple[list[str], int]]:
@@ -199,7 +234,7 @@ def _split_clause(clause: str, last: bool = True) -> tuple[list[str], int, bool]
                 dangling = dangling or index + 1 + skip >= len(words)
             parts.append([])
         index += 1 + skip
-    texts = [" ".join(part) for part in parts if part]
+    texts = _share_objects([" ".join(part) for part in parts if part])
     governor = len(texts) - 1 if texts and has_hangul(texts[-1]) else 0
     for position in reversed(reverse_at):
         if position + 1 < len(texts):
@@ -207,6 +242,17 @@ def _split_clause(clause: str, last: bool = True) -> tuple[list[str], int, bool]
             if governor in (position, position + 1):
                 governor = 2 * position + 1 - governor
     return texts, governor, dangling
+
+
+def _share_objects(texts: list[str]) -> list[str]:
+    """"눈 감았다가 떠" → "눈 감았", "눈 떠": a bare second verb acts on the first one's object."""
+    shared = list(texts)
+    for index in range(1, len(shared)):
+        first, second = shared[index - 1].split(), shared[index].split()
+        if (len(first) > 1 and first[0] in _BODY_OBJECTS and second[-1].startswith(_OBJECT_VERBS)
+                and all(word in _AGAIN for word in second[:-1])):
+            shared[index] = " ".join([*second[:-1], first[0], second[-1]])
+    return shared
 
 
 def _split_inner_daga(words: list[str]) -> list[str]:

@@ -16,7 +16,10 @@ import sys
 from collections.abc import Iterator
 
 from contracts.plan import Plan
+from contracts.text import json_printable, printable
 from intents import Interpreter, load_interpreter
+
+SUMMARY_TEXT_CHARS = 200  # a longer utterance is shortened in the readable summary
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,8 +53,11 @@ def run(args: argparse.Namespace) -> int:
     _use_utf8()
     try:
         for text in args.texts or _stdin_lines():
+            if not text.strip():  # a blank line asks for nothing: no plan
+                continue
             plan = interpreter.interpret(text)
-            line = json.dumps(plan.to_output(), ensure_ascii=False) if args.json else summary(plan)
+            line = (json_printable(json.dumps(plan.to_output(), ensure_ascii=False))
+                    if args.json else summary(plan))
             print(line, flush=True)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         sys.stderr.close()
@@ -78,15 +84,21 @@ def _say_state(state: str, problem: bool) -> None:
 
 
 def summary(plan: Plan) -> str:
-    """One readable line: `활짝 웃다가 윙크해줘 → smile@1.0 → wink@0.7  (0.97)`."""
+    """One readable line: `활짝 웃다가 윙크해줘 → smile@1.0 → wink@0.7  (0.97)`.
+
+    User text is shown with its control characters escaped, and shortened when very long.
+    """
     steps = []
     for step in plan.steps:
         label = step.intent if step.intent in ("chat", "talk", "neutral") else (
             f"{step.intent}@{round(step.intensity, 2)}"
         )
         steps.append(f"{label}×{step.repeat}" if step.repeat > 1 else label)
-    line = f"{plan.text} → {' → '.join(steps)}  ({plan.confidence:.2f})"
-    return f"{line}  “{plan.reply}”" if plan.reply else line
+    text = plan.text or ""
+    if len(text) > SUMMARY_TEXT_CHARS:
+        text = f"{text[:SUMMARY_TEXT_CHARS]}… ({len(text)} characters)"
+    line = f"{printable(text)} → {' → '.join(steps)}  ({plan.confidence:.2f})"
+    return f"{line}  “{printable(plan.reply)}”" if plan.reply else line
 
 
 def _stdin_lines() -> Iterator[str]:

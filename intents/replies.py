@@ -1,8 +1,9 @@
 """Canned replies for `chat` and lines to say for `talk`, without a language model.
 
-The reply is in the user's language (any Hangul in → Korean out) and depends only on the text:
-the line is picked by a CRC32 of the normalised text, so the same input always gets the same
-answer, across runs and machines.
+The reply is in the user's language (any Hangul in → Korean out) and fits what was said
+(a greeting, thanks, love, an apology, a question, laughter …); it depends only on the text: the
+line is picked by a CRC32 of the normalised text, so the same input always gets the same answer,
+across runs and machines.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ import re
 import zlib
 from typing import Literal
 
+from contracts.plan import IntentName
 from intents._hangul import has_hangul
 from intents._normalize import normalize
+from intents._reactions import reaction_of
 
 ChatKind = Literal[
-    "introduce", "joke", "greeting", "name", "how_are_you", "thanks", "goodbye", "compliment",
-    "question", "other",
+    "introduce", "joke", "greeting", "name", "how_are_you", "thanks", "goodbye", "affection",
+    "apology", "feeling_down", "insult", "compliment", "question", "agree", "unclear", "reaction",
+    "other",
 ]
 Language = Literal["ko", "en"]
 LONG_TEXT = 500
@@ -28,6 +32,11 @@ _KIND_PATTERNS: tuple[tuple[ChatKind, re.Pattern[str]], ...] = (
     ("joke", re.compile(r"농담|웃긴\s?(?:얘기|이야기)|재밌는\s?(?:얘기|이야기)|\bjokes?\b|"
                         r"funny story")),
     ("thanks", re.compile(r"고마|감사|땡큐|thank|thx|\bty\b|appreciate|cheers")),
+    ("apology", re.compile(r"미안|죄송|잘못했|쏘리|ㅈㅅ|\bsorry\b|apologi[sz]e|my bad|forgive me|"
+                           r"\boops\b")),
+    ("affection", re.compile(r"사랑해|사랑한다|(?:너|널|당신)\s?(?:를|을)?\s?좋아|^좋아해요?$|"
+                             r"보고\s?싶었|\blove (?:you|ya|u)\b|\bluv (?:you|ya|u)\b|"
+                             r"\b(?:like|miss|missed|adore) (?:you|u)\b|\bxoxo\b")),
     ("goodbye", re.compile(r"잘\s?가|잘\s?자|안녕히|바이|또\s?봐|내일\s?봐|갈게|굿나잇|빠이|\bbye|"
                            r"see (?:you|ya)|good ?night|night night|gotta go|have to go|"
                            r"take care|later\b")),
@@ -38,6 +47,13 @@ _KIND_PATTERNS: tuple[tuple[ChatKind, re.Pattern[str]], ...] = (
                                r"how'?s it going|how have you|how do you feel|how was your|"
                                r"are you (?:ok|okay|happy|tired)|you good|what'?s new|"
                                r"how'?s life")),
+    ("feeling_down", re.compile(r"피곤|힘들|슬퍼|우울|심심|외로|졸려|아파|속상|짜증|"
+                                r"\bi'?m (?:so |really |very |kinda |a bit |just )?(?:tired|"
+                                r"sad|bored|lonely|sleepy|sick|exhausted|depressed|upset|"
+                                r"stressed)\b|\bi feel (?:bad|sad|down|sick|lonely)\b|"
+                                r"bad day")),
+    ("insult", re.compile(r"바보|멍청|못생|꺼져|닥쳐|재미없|stupid|dumb|ugly|idiot|hate you|"
+                          r"shut up|you suck|boring")),
     ("greeting", re.compile(r"^(?:안녕|하이|헬로|반가|좋은 아침|굿모닝|여보세요|오랜만|방가)|"
                             r"^(?:hi|hello|hey|yo|hiya|howdy|good (?:morning|evening|afternoon)|"
                             r"morning|sup|greetings|nice to meet)\b")),
@@ -48,6 +64,9 @@ _KIND_PATTERNS: tuple[tuple[ChatKind, re.Pattern[str]], ...] = (
     ("question", re.compile(r"\?$|뭐|왜|어디|언제|어떻게|몇|무슨|있어$|할래$|"
                             r"^(?:what|why|where|when|how|who|which|do|does|did|can|could|"
                             r"are|is|will|would)\b")),
+    ("agree", re.compile(r"^(?:응|어|그래|좋아|알겠|알았|오케이|ㅇㅇ|ㅇㅋ|네|넹|넵|예|맞아|당연)|"
+                         r"^(?:ok|okay|yes|yeah|yep|yup|sure|alright|fine|got it|right|"
+                         r"of course|agreed)\b")),
 )
 
 _REPLIES: dict[Language, dict[ChatKind, tuple[str, ...]]] = {
@@ -66,6 +85,16 @@ _REPLIES: dict[Language, dict[ChatKind, tuple[str, ...]]] = {
         "goodbye": ("안녕히 가세요! 또 만나요.", "잘 가요! 다음에 또 봐요.", "좋은 하루 보내세요!"),
         "compliment": ("고마워요! 쑥스럽네요.", "와, 칭찬 고마워요!",
                        "그렇게 말해 주니 기분 좋아요."),
+        "affection": ("저도 사랑해요!", "어머, 고마워요. 저도 좋아요!", "그 말 들으니 행복해요."),
+        "apology": ("괜찮아요, 신경 쓰지 마세요.", "아니에요, 전혀 괜찮아요!",
+                    "사과할 필요 없어요."),
+        "feeling_down": ("저런, 괜찮아요? 제가 웃어 드릴게요.", "힘내요! 잠깐 쉬어 가요.",
+                         "속상했겠어요. 제가 옆에 있을게요."),
+        "insult": ("앗, 상처받았어요.", "그런 말 하면 슬퍼요.",
+                   "음, 다음엔 좀 더 친절하게 말해 줄래요?"),
+        "agree": ("좋아요!", "네, 알겠어요.", "그럼 이제 뭐 할까요?"),
+        "unclear": ("잘 못 알아들었어요. '웃어줘'처럼 말해 줄래요?",
+                    "음, 무슨 말인지 모르겠어요. 다시 말해 줄래요?"),
         "question": ("음, 좋은 질문이에요. 저는 표정 짓는 게 특기예요!",
                      "글쎄요, 잘 모르겠어요. 대신 웃어 드릴까요?",
                      "어려운 질문이네요. 웃어줘, 윙크해 같은 건 자신 있어요."),
@@ -88,11 +117,42 @@ _REPLIES: dict[Language, dict[ChatKind, tuple[str, ...]]] = {
         "thanks": ("You're welcome!", "Any time!", "Glad I could help."),
         "goodbye": ("Goodbye! See you soon.", "Bye! Come back any time.", "Have a great day!"),
         "compliment": ("Thank you! That's kind.", "Aw, thanks!", "You just made my day."),
+        "affection": ("Aw, love you too!", "That's so sweet. Thank you!",
+                      "You just made me blush."),
+        "apology": ("No worries at all!", "That's okay, really.", "Don't worry about it!"),
+        "feeling_down": ("Oh no. Want me to cheer you up with a smile?",
+                         "Hang in there! Take a little break.",
+                         "I'm sorry to hear that. I'm here for you."),
+        "insult": ("Ouch, that hurts a little.", "Hey, that's not very nice!",
+                   "I'll pretend I didn't hear that."),
+        "agree": ("Great!", "Okay!", "Cool. What shall we do next?"),
+        "unclear": ("Sorry, I didn't catch that. Try 'smile' or 'wink'.",
+                    "Hmm, I don't understand. Could you say that again?"),
         "question": ("Good question! Making faces is more my thing.",
                      "Hmm, I'm not sure. Shall I smile instead?",
                      "That's a tricky one. I'm better at winks and nods."),
         "other": ("I see!", "I'm listening.", "Interesting, tell me more.",
                   "Got it. Ask me for an expression any time."),
+    },
+}
+# Answers to a message that is only laughter or emoji, by the expression that answers it.
+_REACTION_REPLIES: dict[Language, dict[IntentName, tuple[str, ...]]] = {
+    "ko": {
+        "laugh": ("ㅋㅋㅋ 저도 웃겨요!", "하하, 재밌죠?"), "smile": ("헤헤, 저도 기분 좋아요.",),
+        "sad": ("힘내요! 제가 웃어 드릴까요?", "울지 마요, 제가 옆에 있잖아요."),
+        "wink": ("찡긋! 저도 윙크로 답할게요.",), "kiss": ("쪽! 고마워요.",),
+        "surprise": ("어머, 깜짝 놀랐어요!",), "fear": ("무서워요? 괜찮아요, 제가 있잖아요.",),
+        "angry": ("화났어요? 진정해요, 제가 웃겨 드릴게요.",), "disgust": ("으, 저도 싫어요!",),
+        "confused": ("헷갈리죠? 천천히 말해 주세요.",), "nod": ("좋아요!",),
+    },
+    "en": {
+        "laugh": ("Haha! Glad you're having fun.", "Hehe, that made me laugh too!"),
+        "smile": ("Aw, that made me smile!",),
+        "sad": ("Oh no, cheer up! Want to see a smile?", "Don't be sad, I'm right here."),
+        "wink": ("Right back at you!",), "kiss": ("Mwah! Right back at you.",),
+        "surprise": ("Whoa, really?",), "fear": ("Don't worry, you're safe here.",),
+        "angry": ("Uh oh, what's wrong?",), "disgust": ("Ew, I agree!",),
+        "confused": ("Hmm, confusing, right?",), "nod": ("Great!",),
     },
 }
 _LONG_REPLY: dict[Language, str] = {
@@ -127,7 +187,11 @@ def language_of(text: str) -> Language:
 
 
 def chat_kind(text: str) -> ChatKind:
-    """The kind of small talk, from keyword patterns on the normalised text."""
+    """The kind of small talk, from keyword patterns on the normalised text ("reaction" for a
+    message that is only laughter or emoji; "unclear" is the interpreter's call, never made here).
+    """
+    if reaction_of(text) is not None:
+        return "reaction"
     normal = normalize(text)
     for kind, pattern in _KIND_PATTERNS:
         if pattern.search(normal):
@@ -140,12 +204,23 @@ def _pick(options: tuple[str, ...], text: str) -> str:
     return options[zlib.crc32(normalize(text).encode("utf-8")) % len(options)]
 
 
-def reply_for(text: str) -> str:
-    """A short friendly answer to chat, in the user's language; never empty."""
-    language = language_of(text)
+def reply_for(text: str, kind: ChatKind | None = None) -> str:
+    """A short friendly answer to chat, in the user's language; never empty.
+
+    Args:
+        text: what the user said.
+        kind: the kind of answer, when the caller knows better than the keywords (the
+            interpreter passes "unclear" for gibberish); by default `chat_kind(text)`.
+    """
+    language = language_of(text[:LONG_TEXT + 1])
     if len(text) > LONG_TEXT:
         return _LONG_REPLY[language]
-    return _pick(_REPLIES[language][chat_kind(text)], text)
+    kind = kind or chat_kind(text)
+    if kind == "reaction":
+        reaction = reaction_of(text)
+        assert reaction is not None  # chat_kind found one
+        return _pick(_REACTION_REPLIES[language][reaction], text)
+    return _pick(_REPLIES[language][kind], text)
 
 
 def talk_line(text: str) -> str:

@@ -13,11 +13,12 @@ from contracts.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from renderer.terminal import halfblock, halfblock_ansi, halfblock_segments
-    from renderer.video import FrameWriter, open_writer, read_video_frames
+    from renderer.video import SPEECH_WAV, FrameWriter, open_writer, read_video_frames
     from renderer.window import WindowSink
     from renderer.window_types import WindowEvent, WindowOptions, WindowState, WindowStats
 
 _HOMES = {
+    "SPEECH_WAV": "renderer.video",
     "FrameWriter": "renderer.video",
     "WindowEvent": "renderer.window_types",
     "WindowOptions": "renderer.window_types",
@@ -32,6 +33,7 @@ _HOMES = {
 }
 
 __all__ = [
+    "SPEECH_WAV",
     "FrameWriter",
     "WindowEvent",
     "WindowOptions",

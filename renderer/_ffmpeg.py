@@ -58,7 +58,9 @@ def start_h264_encoder(path: Path, fps: float, size: tuple[int, int], stderr: IO
     """Start ffmpeg encoding raw RGB frames of `size` (even width/height) from stdin to `path`.
 
     H.264 (libx264, CRF 18, yuv420p so every player can show it), moov atom up front
-    (`+faststart`) so the file streams.
+    (`+faststart`) so the file streams. ffmpeg runs in its own session: Ctrl+C at the terminal
+    reaches only our process, which then stops ffmpeg itself (instead of ffmpeg dying first and
+    the render failing with "exit code 255").
 
     Raises:
         RuntimeError: no ffmpeg, or one without libx264.
@@ -78,7 +80,8 @@ def start_h264_encoder(path: Path, fps: float, size: tuple[int, int], stderr: IO
         "-movflags", "+faststart", str(path),
     ]
     return subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr
+        command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr,
+        start_new_session=True,
     )
 
 

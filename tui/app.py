@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing.resource_tracker
+import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
+from textual.keys import KEY_ALIASES, Keys
 from textual.screen import Screen
 
 from tui.screens.main import MainScreen
@@ -74,6 +76,35 @@ def check_keymap(keymap: Mapping[str, str]) -> None:
             )
         if not key.strip():
             raise ValueError(f"console.keymap: the key for {binding_id!r} is empty")
+        for chord in key.split(","):
+            if not is_key_name(chord.strip()):
+                raise ValueError(
+                    f"console.keymap: {binding_id!r} = {key!r}: {chord.strip()!r} is not a key; "
+                    "write keys like 'f1', 'ctrl+1', 'shift+tab' or 'ctrl+shift+up'"
+                )
+
+
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+_NAMED_KEYS = frozenset(
+    key.value.rpartition("+")[2] for key in Keys if not key.value.startswith("<")
+) | frozenset(KEY_ALIASES)
+
+
+def is_key_name(chord: str) -> bool:
+    """True for a key Textual can bind: modifiers joined with '+', then one key, as in
+    "ctrl+shift+up", "f5", "a", "!" or "exclamation_mark" (an ASCII character's Unicode name)."""
+    *mods, key = chord.lower().split("+") if chord else [""]
+    if not key or any(mod not in _MODIFIERS for mod in mods):
+        return False
+    if len(key) == 1 and key.isprintable() and not key.isspace():
+        return True
+    if key in _NAMED_KEYS:
+        return True
+    try:
+        character = unicodedata.lookup(key.replace("_", " "))
+    except KeyError:
+        return False
+    return character.isascii() and character.isprintable()  # "banana" names 🍌, not a key
 
 
 def _start_resource_tracker() -> None:

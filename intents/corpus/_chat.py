@@ -82,6 +82,10 @@ KOREAN_CHAT: tuple[str, ...] = (
     "재밌는 얘기 해줘",
     "농담 하나 해줘", "옛날 얘기 해줘", "혀 좀 내밀어 봐", "메롱 해줘", "메롱", "하품 좀 해봐",
     "윙크하는 법 좀 알려줘", "표정 바꿀 수 있니?", "고개 끄덕이는 건 어떻게 해?",
+    # apologies, affection, feelings: chat with a reply of their own (not a sad face)
+    "미안", "미안해요", "정말 미안해", "죄송해요", "늦어서 미안", "내가 잘못했어", "쏘리",
+    "미안 미안", "사랑해", "사랑해요", "너무 사랑해", "너 좋아해", "보고 싶었어", "좋아한다고",
+    "나 너무 피곤해", "오늘 힘들어", "나 우울해", "너무 심심하다", "바보", "멍청이", "못생겼어",
 )
 
 ENGLISH_CHAT: tuple[str, ...] = (
@@ -164,6 +168,11 @@ ENGLISH_CHAT: tuple[str, ...] = (
     "tell me a funny story", "what's your laugh like?", "can i ask you something?",
     "stop asking me questions", "i can't stop smiling today", "wave hello", "wave goodbye",
     "stick out your tongue", "make a funny face", "do something cool",
+    # apologies, affection, feelings: chat with a reply of their own ("sorry" is no sad face)
+    "sorry", "i'm sorry", "so sorry", "sorry about that", "sorry i'm late", "my bad",
+    "oops, sorry", "apologies", "i apologize", "sorry for yelling", "love you", "i love you",
+    "love ya", "i like you", "i missed you", "i'm so tired", "i'm bored", "bad day today",
+    "you're stupid", "you're ugly", "shut up",
 )
 
 # Templates over a Korean verb core's forms; every rendering is chat.

@@ -38,6 +38,7 @@ PER_EN_FAMILY = 22
 SEQUENCES = {"ko": 2600, "en": 2000}
 INSTEAD_SEQUENCES = {"ko": 300, "en": 250}
 GARBAGE_ROWS = 1600
+LISTED_ROWS = 900
 QUOTES = ("안녕하세요", "사랑해", "반가워요", "화이팅", "고마워", "hello world", "good morning",
           "i love you", "nice to meet you", "have a good day", "오늘도 힘내", "잘 부탁해")
 _NOISY_MARKS = (
@@ -299,6 +300,23 @@ def _quoted_talk(rng: random.Random) -> Iterator[Row]:
                       index % 4 == 3)
 
 
+def _listed(rng: random.Random) -> Iterator[Row]:
+    """"웃기 -> 윙크하기 -> 끄덕이기": steps named by their -기 nouns, in a list."""
+    families = [family for family in _sequence_parts("ko")[0] if family[0] != "talk"]
+    for index in range(LISTED_ROWS):
+        picked = rng.sample(families, rng.randint(2, 3))
+        parts, held = [], index % 9 == 4
+        for _, _, cores in picked:
+            core = rng.choice([core for core in cores if isinstance(core, KoVerbCore)])
+            form = K.fill(rng.choice(K.LISTED), core.verb)
+            parts.append(" ".join(f"{core.obj} {core.adverb} {form}".split()))
+            held = held or core.held
+        join = K.LIST_JOINS[index % len(K.LIST_JOINS)]
+        intents = tuple(intent for intent, _, _ in picked)
+        yield Row(join.join(parts), tuple(_step(intent) for intent in intents), intents,
+                  f"list/ko/{'+'.join(key for _, key, _ in picked)}", held)
+
+
 def _garbage(rng: random.Random) -> Iterator[Row]:
     """Keyboard mashes, random syllables and decoded binary: chat, so that odd n-grams in
     unknown text never add up to a confident expression."""
@@ -346,7 +364,7 @@ def build_corpus(seed: int = SEED) -> list[Row]:
     rows: list[Row] = []
     seen: set[str] = set()
     for source in (_handwritten(), _singles(rng), _sequences(rng), _instead(rng), _chat(rng),
-                   _quoted_talk(rng), _garbage(rng)):
+                   _quoted_talk(rng), _garbage(rng), _listed(rng)):
         for row in source:
             key = row.text.strip().lower()
             if key and key not in seen:

@@ -165,4 +165,15 @@ HANDWRITTEN: tuple[str, ...] = (
     "조금 슬퍼해봐 => sad_",
     "완전 화난 표정 => angry^",
     "약간 헷갈리는 표정 => confused_",
+    # the second verb shares the first one's object ("눈 감았다가 떠": open the eyes again)
+    "눈 감았다가 떠라 => close_eyes neutral",
+    "눈 떠라 => neutral",
+    "이제 눈 떠도 돼 => neutral",
+    "눈 감았다 다시 떠 봐 => blink",
+    "눈 감고 있다가 떠 => close_eyes neutral",
+    "눈 꼭 감았다가 떠줘 => close_eyes neutral",
+    "눈 떠 봐봐 => neutral",
+    "자 이제 눈 떠 => neutral",
+    "sorry => chat",
+    "sorry sorry => chat",
 )

@@ -102,6 +102,10 @@ SEQUENCE_JOINS: tuple[str, ...] = (
     "{x} 그리고 {y}", "{x}, {y}", "{x} 그리고 나서 {y}", "{x}. 그런 다음 {y}", "{x} 이어서 {y}",
 )
 
+# A step named by its -기 noun, as in a list or a plan ("웃기 -> 윙크하기 -> 끄덕이기").
+LISTED: tuple[str, ...] = ("{stem}기", "{stem}기!")
+LIST_JOINS: tuple[str, ...] = (" -> ", " → ", ", ", " => ", " 그리고 ", "! ", " 다음 ", "->")
+
 NEGATIONS: tuple[str, ...] = (
     "{stem}지 마", "{stem}지 마세요", "{stem}지 말아줘", "{stem}지마", "{stem}지 말아요",
     "{stem}지 마라", "그만 {a}", "{neun} 거 그만해", "{neun} 거 멈춰", "{stem}지 말아 줄래?",

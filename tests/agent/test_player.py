@@ -90,22 +90,48 @@ def test_an_engine_returning_too_few_frames_is_an_error(
     assert player.render_times([]) == []
 
 
+class GatedEngine(FallbackEngine):
+    """The real fallback engine, but each render waits in the middle until the test's other thread
+    has played a plan: every `play` then truly happens while a render is under way."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rendering = threading.Barrier(2, timeout=10.0)  # a render has sampled its poses
+        self.played = threading.Barrier(2, timeout=10.0)  # the other thread has played
+
+    def render(self, source: Source, poses: Sequence[Pose]) -> list[np.ndarray]:
+        self.rendering.wait()
+        self.played.wait()
+        return super().render(source, poses)
+
+
 def test_play_from_another_thread_while_rendering(
     prepared: tuple[CountingEngine, Source],
 ) -> None:
-    engine, source = prepared
+    """A plan played during a render neither waits for it (no lock held across the engine call)
+    nor changes it: the frame keeps the plan and pose it sampled, the next frame has the new
+    plan, and sequence numbers stay consecutive."""
+    _, source = prepared
+    engine = GatedEngine()
     player = Player(engine, source, Timeline(seed=0))
-    done = threading.Event()
+    rounds = 20
 
     def submit_plans() -> None:
-        for index in range(20):
+        for index in range(rounds):
+            engine.rendering.wait()
             player.play(Plan(steps=[Step(intent="nod")]), index * 0.05)
-        done.set()
+            engine.played.wait()
 
     thread = threading.Thread(target=submit_plans)
     thread.start()
-    ids = []
-    while not done.is_set() or not ids:
-        ids.append(player.render_now(1.0).plan_id)
-    thread.join()
+    try:
+        frames = [player.render_now(1.0) for _ in range(rounds)]
+    finally:
+        engine.rendering.abort()  # frees the other thread if a render failed
+        engine.played.abort()
+        thread.join(10.0)
+    ids = [frame.plan_id for frame in frames]
     assert ids == sorted(ids) and player.plan_id == 20
+    assert ids == list(range(rounds))  # each frame shows the plan sampled before the play
+    assert [frame.seq for frame in frames] == list(range(rounds))
+    assert frames[0].pose == Timeline(seed=0).pose_at(1.0)  # no plan yet: idle life only

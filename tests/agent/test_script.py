@@ -176,13 +176,82 @@ def _end_of(timeline: Timeline, plan: Plan, start: float) -> float:
     return timeline.busy_until()
 
 
+#: What each bundled script's events are meant to do, read off the scripts by hand: the intents
+#: of every event in order ((intent, repeat) per step). A script added to assets/scripts needs
+#: its line here.
+BUNDLED_SCRIPTS = {
+    "demo.yaml": [
+        [("smile", 1)], [("wink", 1)], [("surprise", 1), ("smile", 1)], [("nod", 2)],
+        [("look_left", 1)], [("sad", 1)], [("close_eyes", 1)], [("talk", 1)],
+        [("shake_head", 1)], [("kiss", 1)], [("angry", 1)], [("neutral", 1)], [("laugh", 1)],
+        [("chat", 1)],
+    ],
+    "attract.yaml": [
+        [("smile", 1)], [("look_left", 1)], [("look_right", 1)], [("neutral", 1)], [("wink", 1)],
+        [("talk", 1)],
+    ],
+}
+
+
 def test_repo_scripts_are_valid() -> None:
-    for path in sorted((REPO / "assets" / "scripts").glob("*.yaml")):
+    paths = sorted((REPO / "assets" / "scripts").glob("*.yaml"))
+    for path in paths:
         load_script(path)
+    assert sorted(path.name for path in paths) == sorted(BUNDLED_SCRIPTS)
+    interpreter = load_interpreter()
+    for path in paths:
+        cues = schedule_script(load_script(path), interpreter).cues
+        played = [[(step.intent, step.repeat) for step in cue.plan.steps] for cue in cues]
+        assert played == BUNDLED_SCRIPTS[path.name], path.name
+        starts = [cue.at for cue in cues]
+        assert starts == sorted(starts) and len(set(starts)) == len(starts), path.name
+
+
+def test_the_demo_applies_its_reply_and_hold() -> None:
+    cues = schedule_script(load_script(DEMO_SCRIPT), load_interpreter()).cues
+    (closing,) = [cue for cue in cues if cue.plan.intents == ["close_eyes"]]
+    assert closing.plan.steps[0].hold == 1.2
+    (talking,) = [cue for cue in cues if cue.plan.intents == ["talk"]]
+    assert talking.plan.reply == "안녕하세요! 만나서 반가워요."
+    assert talking.plan.steps[0].text == "안녕하세요! 만나서 반가워요."
 
 
 def test_a_key_given_twice_names_its_second_line(tmp_path: Path) -> None:
     message = error_of(tmp_path, "events:\n  - say: 웃어줘\n    say: wink at me\n")
     assert message.endswith(
         "show.yaml, line 3: key 'say' appears twice in the same mapping; keep one"
+    )
+
+
+def alias_bomb(levels: int) -> str:
+    """A 'billion laughs' script: each level repeats the previous one nine times."""
+    lines = ["l0: &l0 [" + ", ".join(["lol"] * 9) + "]"]
+    for level in range(1, levels):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\nevents:\n  - say: hi\n"
+
+
+def test_an_alias_bomb_is_refused_at_once_with_its_line(tmp_path: Path) -> None:
+    text = alias_bomb(12)  # 9**12 values once expanded, from under 1 kB
+    assert len(text.encode()) < 1000
+    message = error_of(tmp_path, text)
+    assert message == (
+        f"{tmp_path / 'show.yaml'}, line 7: the script expands to more than 1,000,000 values "
+        "(aliases repeat what they point to); use fewer aliases"
+    )
+
+
+def test_aliases_within_bounds_still_work(tmp_path: Path) -> None:
+    text = (
+        "events:\n  - &wink {plan: {steps: [{intent: wink}]}}\n  - pause: 0.5\n  - *wink\n"
+    )
+    script = load_script(script_file(tmp_path, text))
+    assert [e.plan.steps[0].intent for e in script.events if e.plan] == ["wink", "wink"]
+
+
+def test_deep_nesting_is_a_clear_error(tmp_path: Path) -> None:
+    message = error_of(tmp_path, "seed: 1\nevents: " + "[" * 2000 + "]" * 2000 + "\n")
+    assert message == (
+        f"{tmp_path / 'show.yaml'}, line 2: lists and mappings are nested more than 32 levels "
+        "deep; flatten the script"
     )

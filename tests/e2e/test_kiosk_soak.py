@@ -121,8 +121,9 @@ def test_kiosk_soak(tmp_path: Path) -> None:
 
     (transcript,) = (data / "transcripts").glob("*.jsonl")
     records = [json.loads(line) for line in transcript.read_text(encoding="utf-8").splitlines()]
-    said = [r for r in records if r["kind"] == "utterance"]
+    said = [r for r in records if r["kind"] == "utterance" and r["source"] != "attract"]
     assert [r["text"] for r in said] == fed  # nothing dropped, nothing reordered
+    assert {r["source"] for r in said} == {"fifo"}
     for index, record in enumerate(records):
         if record["kind"] == "utterance":
             assert records[index + 1]["kind"] == "plan", record  # each one got its plan
@@ -140,8 +141,8 @@ def test_kiosk_reads_stdin_and_stops_on_sigterm(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     kiosk = subprocess.Popen(
-        [*AVATAR, "kiosk", "--config", str(config)], cwd=tmp_path, env=avatar_env(),
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [*AVATAR, "kiosk", "--config", str(config), "--log-level", "info"], cwd=tmp_path,
+        env=avatar_env(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
         assert kiosk.stdin is not None
@@ -153,9 +154,14 @@ def test_kiosk_reads_stdin_and_stops_on_sigterm(tmp_path: Path) -> None:
             if not found:
                 return []
             lines = found[0].read_text(encoding="utf-8").splitlines()
-            return [r["text"] for r in map(json.loads, lines) if r["kind"] == "utterance"]
+            return [
+                (r["source"], r["text"]) for r in map(json.loads, lines) if r["kind"] == "utterance"
+            ]
 
-        wait_for(lambda: said() == ["웃어줘", "look left"], 60.0, "both lines in the transcript")
+        wait_for(
+            lambda: said() == [("stdin", "웃어줘"), ("stdin", "look left")], 60.0,
+            "both lines in the transcript, from stdin",
+        )
         assert kiosk.poll() is None
         kiosk.send_signal(signal.SIGTERM)
         assert kiosk.wait(30) == 0
@@ -166,3 +172,5 @@ def test_kiosk_reads_stdin_and_stops_on_sigterm(tmp_path: Path) -> None:
     announced = kiosk.stderr.read().decode()
     assert "kiosk running with the FALLBACK engine" in announced
     assert "exit with ctrl+shift+q, SIGTERM or SIGINT" in announced
+    assert "kiosk heard (stdin): 웃어줘\n" in announced
+    assert "kiosk heard (stdin): look left\n" in announced

@@ -194,11 +194,33 @@ def test_head_turns_toward_the_named_screen_side(
     assert shift(_render(engine, source, head_roll=-20.0), hair)[0] <= -4
 
 
+HEAD_REACH_X = 1.25  # face widths either side of the face-box centre: the head and its hair
+HEAD_REACH_BELOW = 0.6  # face heights below the face box: the neck, not the collar
+HEAD_REACH = 1.5  # face widths from the face-box centre in any direction
+
+
+def _outside_the_head(face_box: tuple[int, int, int, int], shape: tuple[int, ...]) -> np.ndarray:
+    """Pixels no head movement may touch, stated from the face box alone (not from the engine's
+    mask): beyond `HEAD_REACH_X` face widths left or right of the face-box centre, more than
+    `HEAD_REACH_BELOW` face heights below the face box, or beyond `HEAD_REACH` face widths of its
+    centre. On the bundled portrait this is the flag, the shuttle, the suit and the collar ring."""
+    x0, y0, x1, y1 = face_box
+    fw, fh = x1 - x0, y1 - y0
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    yy, xx = np.mgrid[0 : shape[0], 0 : shape[1]]
+    return (
+        (np.abs(xx - cx) > HEAD_REACH_X * fw)
+        | (yy > y1 + HEAD_REACH_BELOW * fh)
+        | (np.hypot(xx - cx, yy - cy) > HEAD_REACH * fw)
+    )
+
+
 def _assert_background_untouched(
     frame: np.ndarray, portrait: np.ndarray, source: FallbackSource
 ) -> None:
-    """Corners, everything beyond 2.2 face widths of the face centre, and everything the engine's
-    own head mask excludes, are bit-identical to the portrait."""
+    """Corners, everything beyond 2.2 face widths of the face centre, the region outside the head
+    stated from the face box, and everything the engine's own head mask excludes, are
+    bit-identical to the portrait."""
     h, w = portrait.shape[:2]
     for ys, xs in ((slice(0, 60), slice(0, 60)), (slice(0, 60), slice(w - 60, w))):
         assert np.array_equal(frame[ys, xs], portrait[ys, xs])
@@ -207,6 +229,10 @@ def _assert_background_untouched(
     yy, xx = np.mgrid[0:h, 0:w]
     far = np.hypot(xx - (x0 + x1) / 2, yy - (y0 + y1) / 2) > 2.2 * (x1 - x0)
     assert np.array_equal(frame[far], portrait[far])
+    beyond = _outside_the_head(source.face_box, portrait.shape)
+    assert beyond.sum() > 0.75 * h * w
+    moved = np.any(frame[beyond] != portrait[beyond], axis=-1)
+    assert not moved.any(), f"{int(moved.sum())} background pixels moved"
     rig = source.rig
     assert rig is not None
     ry0, ry1, rx0, rx1 = rig.roi

@@ -51,13 +51,12 @@ def test_json_one_object_per_argument() -> None:
 
 
 def test_stdin_batch_one_json_line_per_input_line() -> None:
-    stdin = "웃어줘\nblink twice\n\n눈 감아\n".encode() + b"\xff\xfe\x00\xc3\x28\x81\n"
+    stdin = "웃어줘\nblink twice\n\n \t \n눈 감아\n".encode() + b"\xff\xfe\x00\xc3\x28\x81\n"
     result = _run("--json", stdin=stdin)
     assert result.returncode == 0, result.stderr.decode()
     records = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
-    assert [r["steps"][0]["intent"] for r in records] == ["smile", "blink", "chat", "close_eyes",
-                                                          "chat"]
-    assert records[2]["confidence"] == 0.0  # the empty line
+    # blank lines ask for nothing: no plan, no output line
+    assert [r["steps"][0]["intent"] for r in records] == ["smile", "blink", "close_eyes", "chat"]
     for record in records:
         _check_format(record)
 
@@ -83,3 +82,70 @@ def test_register_adds_the_plan_subcommand() -> None:
     args = parser.parse_args(["plan", "웃어", "--json"])
     assert args.texts == ["웃어"] and args.json
     assert args.func.__name__ == "run"
+
+
+def test_blank_arguments_make_no_plan() -> None:
+    result = _run("", "   ", "웃어줘")
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode("utf-8").splitlines() == [
+        line for line in result.stdout.decode("utf-8").splitlines() if line.startswith("웃어줘")
+    ]
+    assert len(result.stdout.decode("utf-8").splitlines()) == 1
+
+
+HOSTILE = [
+    "\x1b]0;pwned\x07smile",  # OSC: set the window title, ended by BEL
+    "\x1b[2J\x1b[31mwink",  # CSI: clear the screen, red text
+    "blink\x9b31m twice",  # the one-byte C1 CSI
+    "웃어\x07\x07",  # BEL
+    "nod\r\x1b[Kfake line",  # carriage return and erase-line
+    "\u202eknil",  # right-to-left override
+]
+
+
+def test_summary_escapes_control_characters() -> None:
+    result = _run(*HOSTILE)
+    assert result.returncode == 0, result.stderr.decode()
+    out = result.stdout.decode("utf-8")
+    assert not any(char in out for char in "\x1b\x07\x9b\r\u202e")
+    lines = out.splitlines()
+    assert len(lines) == len(HOSTILE)
+    assert lines[0].startswith("\\x1b]0;pwned\\x07smile → ")
+    assert lines[1].startswith("\\x1b[2J\\x1b[31mwink → ")
+    assert lines[4].startswith("nod\\r\\x1b[Kfake line → ")
+    assert lines[5].startswith("\\u202eknil → ")
+
+
+def test_json_escapes_control_characters_and_keeps_the_text() -> None:
+    result = _run("--json", *HOSTILE)
+    assert result.returncode == 0, result.stderr.decode()
+    out = result.stdout.decode("utf-8")
+    assert not any(char in out for char in "\x1b\x07\x9b\r\u202e")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [record["text"] for record in records] == HOSTILE  # JSON escapes, same data
+
+
+def _peak_rss_kib(stdin: Path) -> int:
+    """Peak RSS of `avatar plan --json` reading `stdin`, measured in a fresh child process."""
+    script = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run([sys.executable, '-m', 'intents.cli', 'plan', '--json'],"
+        " stdin=open(sys.argv[1], 'rb'), stdout=subprocess.DEVNULL, check=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    return int(subprocess.run(
+        [sys.executable, "-c", script, str(stdin)], capture_output=True, cwd=REPO, check=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120,
+    ).stdout)
+
+
+def test_a_10_mb_line_is_refused_with_bounded_memory(tmp_path: Path) -> None:
+    small, huge = tmp_path / "small.txt", tmp_path / "huge.txt"
+    small.write_bytes("웃어줘\n".encode())
+    huge.write_bytes(("웃어 smile " * 1_000_000).encode()[:10_000_000] + b"\n")
+    growth_mib = (_peak_rss_kib(huge) - _peak_rss_kib(small)) / 1024
+    assert growth_mib < 100, f"{growth_mib:.0f} MiB more for a 10 MB line (was 228 MiB here)"
+    result = _run("--json", stdin=huge.read_bytes())
+    (record,) = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert record["steps"] == [{"intent": "chat", "intensity": 0.7, "repeat": 1}]
+    assert record["confidence"] == 0.0 and record["reply"]  # asks for something shorter

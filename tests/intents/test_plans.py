@@ -22,8 +22,8 @@ def _is_low_confidence_chat(plan: Plan) -> bool:
     return plan.intents == ["chat"] and plan.confidence < 0.5
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n\t  ", "ㅋㅋㅋㅋ", "😊😊", "...!!!"])
-def test_empty_or_noise_only_input_is_chat_with_zero_confidence(
+@pytest.mark.parametrize("text", ["", "   ", "\n\t  "])
+def test_blank_input_is_chat_with_zero_confidence_and_nothing_to_say(
     interpreter: Interpreter, text: str
 ) -> None:
     plan = interpreter.interpret(text)
@@ -31,6 +31,16 @@ def test_empty_or_noise_only_input_is_chat_with_zero_confidence(
     assert plan.confidence == 0.0
     assert plan.reply is None
     assert plan.text == text
+
+
+@pytest.mark.parametrize("text", ["...!!!", "🚗", "?!"])
+def test_input_with_no_words_is_chat_with_zero_confidence_and_a_reply(
+    interpreter: Interpreter, text: str
+) -> None:
+    plan = interpreter.interpret(text)
+    assert plan.intents == ["chat"]
+    assert plan.confidence == 0.0
+    assert plan.reply and plan.steps[0].text == plan.reply
 
 
 def test_very_long_input_is_low_confidence_chat(interpreter: Interpreter) -> None:

@@ -99,6 +99,16 @@ def _smooth_image(height: int, width: int) -> np.ndarray:
     return np.stack([40 + 0.25 * xs, 30 + 0.3 * ys, 200 - 0.1 * xs - 0.1 * ys], -1).astype(np.uint8)
 
 
+def _square_coordinates(
+    transform: CropTransform, shape: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each photo pixel's position along the crop square's own axes, from its centre, by hand."""
+    ys, xs = np.mgrid[: shape[0], : shape[1]].astype(np.float64)
+    dx, dy = xs - transform.center[0], ys - transform.center[1]
+    cos, sin = math.cos(transform.angle), math.sin(transform.angle)
+    return dx * cos + dy * sin, -dx * sin + dy * cos
+
+
 def test_pasting_the_unchanged_crop_keeps_the_photo() -> None:
     image = _smooth_image(700, 800)
     transform = CropTransform(center=(400.0, 350.0), size=512.0, angle=0.3, dsize=512)
@@ -126,6 +136,14 @@ def test_pixels_outside_the_mask_are_exactly_unchanged() -> None:
     inside = full_mask == 1
     assert inside.sum() > 0.9 * (300 - 2 * 16 * 300 / 512) ** 2
     assert (out[inside] == 255).all()
+    # the same, judged from the square itself: bilinear sampling reaches one pixel past its edge,
+    # and the crop is fully opaque from 16 crop pixels (16 * 300 / 512 photo pixels) inside it
+    along, across = _square_coordinates(transform, image.shape)
+    reach = np.maximum(np.abs(along), np.abs(across))
+    beyond = reach > 150 + 1
+    np.testing.assert_array_equal(out[beyond], image[beyond])
+    opaque = reach < 150 - 16 * 300 / 512 - 1
+    assert (out[opaque] == 255).all()
 
 
 def test_paste_near_the_border_is_clipped_to_the_photo() -> None:
@@ -138,3 +156,52 @@ def test_paste_near_the_border_is_clipped_to_the_photo() -> None:
     assert paste.roi == (0, 179, 121, 300)
     np.testing.assert_array_equal(out[:, 121:], image[:, 121:])
     assert out[290, 10].max() == 0
+
+
+def _noise(height: int, width: int, seed: int) -> np.ndarray:
+    """Sharp, asymmetric content: any pixel landing one place off shows."""
+    return np.random.default_rng(seed).integers(0, 256, (height, width, 3), dtype=np.uint8)
+
+
+#: Known answers by hand: side 512 at dsize 512 is scale 1, so crop pixel (u, v) is photo pixel
+#: (u + 400 - 256, v + 300 - 256) = (u + 144, v + 44).
+UNIT = CropTransform(center=(400.0, 300.0), size=512.0, angle=0.0, dsize=512)
+#: The feather weights of the fact sheet, i pixels from the crop's edge, i = 0..16.
+RAMP = [0, 15, 31, 47, 63, 79, 95, 111, 127, 143, 159, 175, 191, 207, 223, 239, 255]
+
+
+def test_a_unit_scale_crop_is_a_plain_slice_of_the_photo() -> None:
+    image = _noise(700, 800, 0)
+
+    np.testing.assert_array_equal(warp_crop(image, UNIT), image[44:556, 144:656])
+
+
+def test_paste_puts_each_crop_pixel_on_its_own_photo_pixel() -> None:
+    image, crop = _noise(700, 800, 1), _noise(512, 512, 2)
+
+    out = PasteBack.build(UNIT, image.shape).paste(image, crop)
+
+    np.testing.assert_array_equal(out[60:540, 160:640], crop[16:496, 16:496])
+    untouched = np.ones(image.shape[:2], bool)
+    untouched[44:556, 144:656] = False
+    np.testing.assert_array_equal(out[untouched], image[untouched])
+    base, new = image[300].astype(np.float64), crop[256].astype(np.float64)
+    for i, weight in enumerate(RAMP):
+        for x, u in ((144 + i, i), (655 - i, 511 - i)):  # left and right edge of row v = 256
+            expected = base[x] + weight / 255 * (new[u] - base[x])
+            assert np.abs(out[300, x] - expected).max() <= 0.51, (i, x)
+
+
+def test_paste_of_a_quarter_turned_crop_lands_on_the_turned_pixels() -> None:
+    image, crop = _noise(700, 800, 3), _noise(512, 512, 4)
+    turned = CropTransform(center=(400.0, 300.0), size=512.0, angle=math.pi / 2, dsize=512)
+    # the crop's +x axis points down the photo: crop (u, v) is photo (656 - v, u + 44)
+
+    out = PasteBack.build(turned, image.shape).paste(image, crop)
+
+    inner = crop[16:496, 16:496]
+    np.testing.assert_array_equal(out[60:540, 161:641], inner[::-1].transpose(1, 0, 2))
+    untouched = np.ones(image.shape[:2], bool)
+    untouched[44:556, 145:657] = False
+    np.testing.assert_array_equal(out[untouched], image[untouched])
+

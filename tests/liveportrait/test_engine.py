@@ -81,7 +81,7 @@ def engine(networks: LivePortraitNetworks, models_dir: Path, tmp_path: Path) -> 
 
 def _outside_crop(shape: tuple[int, ...]) -> np.ndarray:
     ys, xs = np.mgrid[: shape[0], : shape[1]]
-    margin = 2  # bilinear sampling reaches one pixel past the square
+    margin = 1  # bilinear sampling reaches one pixel past the square
     inside = (
         (xs > CROP_X[0] - margin) & (xs < CROP_X[1] + margin)
         & (ys > CROP_Y[0] - margin) & (ys < CROP_Y[1] + margin)

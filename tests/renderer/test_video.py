@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 from PIL import Image
@@ -55,6 +55,27 @@ def test_mp4_round_trip_keeps_count_size_and_colours(tmp_path: Path) -> None:
         assert error.mean() < 4, f"frame {i} differs by {error.mean():.1f} on average"
         # The square's inside (away from chroma-subsampled edges) keeps its colour closely.
         assert (np.abs(decoded[21:27, 7 + i:13 + i].astype(int) - SQUARE) < 24).all()
+
+
+#: (fps, frames): fractional, NTSC and odd rates, each clip about one or two seconds long
+RATES = [(12.5, 25), (23.976, 24), (25.0, 25), (59.94, 60)]
+
+
+@pytest.mark.parametrize(("fps", "count"), RATES, ids=[f"{fps:g}fps" for fps, _ in RATES])
+def test_mp4_keeps_fractional_frame_rates_exactly(tmp_path: Path, fps: float, count: int) -> None:
+    """Read back by PyAV, not by our reader: the stream's rate is the requested one, every frame
+    is there, frame i starts at i / fps, and the clip lasts count / fps seconds."""
+    path = tmp_path / "clip.mp4"
+    _write(path, count=count, fps=fps)
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        assert float(stream.average_rate) == pytest.approx(fps, rel=1e-6)
+        starts = [float(frame.pts * stream.time_base) for frame in container.decode(stream)]
+        duration = float(stream.duration * stream.time_base)
+    assert len(starts) == count
+    assert starts == pytest.approx([i / fps for i in range(count)], abs=1e-4)
+    assert duration == pytest.approx(count / fps, abs=1e-4)
 
 
 def test_mp4_with_odd_size_is_padded_to_even(tmp_path: Path) -> None:
@@ -131,15 +152,16 @@ def test_wrong_frames_and_settings_are_rejected(tmp_path: Path) -> None:
         writer.write(moving_square(1))
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-def test_ffmpeg_failure_reports_its_stderr(tmp_path: Path) -> None:
-    target = tmp_path / "full.mp4"
-    os.symlink("/dev/full", target)  # every write fails with ENOSPC
-    writer = open_writer(target, 30, (64, 48))
-    with pytest.raises(RuntimeError, match=r"full\.mp4 failed: .*ffmpeg said: .*No space left"):
-        for i in range(30):
-            writer.write(moving_square(i))
+def test_ffmpeg_failure_reports_its_stderr_and_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "wide.mp4"
+    target.write_bytes(b"an earlier good render")
+    writer = open_writer(target, 30, (17000, 2))  # wider than libx264 accepts
+    with pytest.raises(RuntimeError, match=r"wide\.mp4 failed: .*ffmpeg said: .*invalid width"):
+        for _ in range(3):
+            writer.write(np.zeros((2, 17000, 3), np.uint8))
         writer.close()
+    assert target.read_bytes() == b"an earlier good render"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wide.mp4"]  # no staging, no lock
 
 
 def test_reading_bad_videos_fails_clearly(tmp_path: Path) -> None:

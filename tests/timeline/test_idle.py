@@ -79,24 +79,35 @@ def test_query_order_does_not_change_the_poses() -> None:
     np.testing.assert_array_equal(forward, shuffled)
 
 
+def _closing_eyes(intensity: float, *, control: bool = False) -> np.ndarray:
+    """eye_open from 0.6 s to 8 s into a held close_eyes (seed 2), with the real presets or, as a
+    `control`, with close_eyes' suppress_blink flag cleared."""
+    presets = load_presets()
+    if control:
+        close = presets.get("close_eyes")
+        presets = presets_with(close_eyes=Preset(**{**close.model_dump(), "suppress_blink": False}))
+    timeline = Timeline(presets, seed=2)
+    timeline.play(plan(Step(intent="close_eyes", intensity=intensity)), T0)
+    return sample(timeline, T0 + 0.6, T0 + 8.0)[:, ch("eye_open")]
+
+
 def test_closed_eyes_never_reopen_for_a_blink() -> None:
+    """Shut lids (eye_open -1) stay exactly shut; a blink cannot show there (it would dip below
+    -1, which is clamped), so suppression is checked just short of shut, where one would."""
     timeline = Timeline(seed=2)
     timeline.play(plan(Step(intent="close_eyes")), T0)
     hold = sample(timeline, T0 + 0.5, T0 + 8.0)
     assert np.all(hold[:, ch("eye_open")] == -1.0)
+    nearly = _closing_eyes(0.6)  # close_eyes reaches -1 at intensity 0.7, its full_intensity
+    assert nearly == pytest.approx(np.full_like(nearly, -0.6 / 0.7))
+    assert len(dips(_closing_eyes(0.6, control=True), -0.95)) >= 1
 
 
 def test_half_closed_eyes_do_not_blink_either() -> None:
     """At intensity 0.35 the lids rest half-way; a blink would show as a dip below that."""
-    suppressing = Timeline(seed=2)
-    suppressing.play(plan(Step(intent="close_eyes", intensity=0.35)), T0)
-    eye = sample(suppressing, T0 + 0.6, T0 + 8.0)[:, ch("eye_open")]
+    eye = _closing_eyes(0.35)
     assert eye == pytest.approx(np.full_like(eye, -0.5))
-    close = load_presets().get("close_eyes")
-    no_flag = Preset(**{**close.model_dump(), "suppress_blink": False})
-    control = Timeline(presets_with(close_eyes=no_flag), seed=2)
-    control.play(plan(Step(intent="close_eyes", intensity=0.35)), T0)
-    assert len(dips(sample(control, T0 + 0.6, T0 + 8.0)[:, ch("eye_open")], -0.75)) >= 1
+    assert len(dips(_closing_eyes(0.35, control=True), -0.75)) >= 1
 
 
 def test_a_held_wink_suppresses_blinks_and_a_held_smile_does_not() -> None:

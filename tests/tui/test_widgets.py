@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from agent.events import Status
 from contracts import INTENTS, EngineInfo, Plan, Step
 from tests.tui._helpers import wait_until
-from tui.widgets import LogPanel, NoticeBar, StatusBar
+from tui.widgets import ChatLog, LogPanel, NoticeBar, StatusBar
 from tui.widgets.chat_log import chip_label, intent_family, plan_chips
 from tui.widgets.status_bar import degraded_notices
 
@@ -156,5 +156,41 @@ async def test_log_panel_shows_avatar_records_from_other_threads() -> None:
     assert logging.getLogger("avatar").handlers == handlers_before  # removed on unmount
 
 
+@pytest.mark.asyncio
+async def test_log_panel_escapes_control_characters_in_messages() -> None:
+    app = _LogApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        panel = app.query_one(LogPanel)
+        panel.toggle()
+        logging.getLogger("avatar.test").warning("heard %r", "\x1b]0;t\x07")
+        logging.getLogger("avatar.test").warning("said %s", "\x1b[31mred")
+        await wait_until(pilot, lambda: "said" in panel_text(panel), "the second record")
+        text = panel_text(panel)
+    assert "\x1b" not in text and "said \\x1b[31mred" in text
+
+
 def panel_text(panel: LogPanel) -> str:
     return "\n".join(line.text for line in panel.lines)
+
+
+class _ChatApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ChatLog()
+
+
+@pytest.mark.asyncio
+async def test_chat_log_shows_control_characters_escaped() -> None:
+    app = _ChatApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        chat = app.query_one(ChatLog)
+        chat.add_user("\x1b]0;pwned\x07hi \x1b[2J\x9b31m")
+        chat.add_reply("ok\rfake")
+        chat.add_note("› \x1b[5mblink\nsecond line")
+        chat.add_error("bad \x07 input")
+        await pilot.pause()
+        text = "\n".join(line.text for line in chat.lines)
+    assert not any(char in text for char in "\x1b\x07\x9b\r")
+    assert "you › \\x1b]0;pwned\\x07hi \\x1b[2J\\x9b31m" in text
+    assert "avatar › ok\\rfake" in text
+    assert "› \\x1b[5mblink\nsecond line" in text  # a note keeps its own line breaks
+    assert "error › bad \\x07 input" in text

@@ -1,4 +1,8 @@
-"""The chat log: what was said, the plan it became (intent chips), the replies, the errors."""
+"""The chat log: what was said, the plan it became (intent chips), the replies, the errors.
+
+Every line may carry user text, so control characters are shown escaped (`contracts.text`),
+never passed to the terminal.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from rich.text import Text
 from textual.widgets import RichLog
 
 from contracts import IntentName, Plan, Step
+from contracts.text import printable
 
 _FAMILIES: dict[str, tuple[str, tuple[IntentName, ...]]] = {
     "joy": ("bold #f5c542", ("smile", "laugh", "wink", "kiss")),
@@ -85,7 +90,7 @@ class ChatLog(RichLog):
     def add_user(self, text: str, source: str = "typed") -> None:
         """A line someone said; voice and script lines are marked with their source."""
         who = "you" if source == "typed" else f"you ({source})"
-        self.write(Text.assemble((f"{who} › ", "bold #ce93d8"), text))
+        self.write(Text.assemble((f"{who} › ", "bold #ce93d8"), printable(text)))
 
     def add_plan(self, plan: Plan, *, label: str = "plan") -> None:
         """The chips of a plan that started, with who made it and how sure it was."""
@@ -95,11 +100,11 @@ class ChatLog(RichLog):
 
     def add_reply(self, text: str) -> None:
         """What the avatar answered."""
-        self.write(Text.assemble(("avatar › ", "bold #81c784"), text))
+        self.write(Text.assemble(("avatar › ", "bold #81c784"), printable(text)))
 
     def add_note(self, text: str) -> None:
         """Console output: command results, help, state changes."""
-        self.write(Text(text, style="italic"))
+        self.write(Text(printable(text, keep_newlines=True), style="italic"))
 
     def add_table(self, rows: Iterable[tuple[str, str]]) -> None:
         """Two aligned columns (e.g. /help: usage and what it does); the right one wraps."""
@@ -107,9 +112,10 @@ class ChatLog(RichLog):
         table.add_column(style="bold", no_wrap=True)
         table.add_column(style="italic")
         for left, right in rows:
-            table.add_row(Text(left), Text(right))  # Text: "[auto|...]" is not markup
+            table.add_row(Text(printable(left)), Text(printable(right, keep_newlines=True)))
         self.write(table)
 
     def add_error(self, text: str) -> None:
         """A failure, in red, so it is found again after the toast is gone."""
-        self.write(Text.assemble(("error › ", "bold red"), (text, "red")))
+        shown = printable(text, keep_newlines=True)
+        self.write(Text.assemble(("error › ", "bold red"), (shown, "red")))

@@ -17,6 +17,8 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import RichLog
 
+from contracts.text import printable
+
 _LEVEL_STYLES: dict[int, str] = {
     logging.DEBUG: "dim",
     logging.INFO: "",
@@ -33,7 +35,7 @@ def format_record(record: logging.LogRecord) -> Text:
     line = Text.assemble(
         (f"{stamp} ", "dim"), (f"{record.levelname:<7} ", style), (f"{record.name}  ", "dim")
     )
-    line.append(record.getMessage(), style=style)
+    line.append(printable(record.getMessage(), keep_newlines=True), style=style)  # may quote users
     if record.exc_info and record.exc_info[1] is not None:
         line.append(f"  ({record.exc_info[1].__class__.__name__}: {record.exc_info[1]})",
                     style=style)
