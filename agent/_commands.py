@@ -42,6 +42,7 @@ def settings_from_args(args: argparse.Namespace, **overrides: Any) -> Settings:
     flags = {
         "portrait": getattr(args, "portrait", None), "engine": getattr(args, "engine", None),
         "face": getattr(args, "face", None),
+        "speech": {"muted": True} if getattr(args, "mute", None) else None,
     }
     return load_settings(getattr(args, "config", None), **{**flags, **overrides})
 
@@ -223,6 +224,10 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
 
         # one frame per call: batching does not apply
         return {**fallback_bench(**frames), "large_portrait": run_large_bench(**frames)}
+    if args.bench_engine == "tts":
+        from voice.tts.bench import run_bench as tts_bench
+
+        return tts_bench(**({"utterances": args.frames} if args.frames else {}))
     if args.bench_engine == "liveportrait":
         from animator.liveportrait.bench import run_bench as liveportrait_bench
 

@@ -226,6 +226,17 @@ class SpeakingChanged:
     plan_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class SpeechMuted:
+    """The operator muted or unmuted the avatar's voice (`/mute`); the mouth still moves.
+
+    Attributes:
+        muted: True for no sound.
+    """
+
+    muted: bool
+
+
 Event = (
     UtteranceReceived
     | PlanStarted
@@ -243,4 +254,5 @@ Event = (
     | SpeechEnded
     | TranscriptPartial
     | SpeakingChanged
+    | SpeechMuted
 )

@@ -26,9 +26,10 @@ from agent.config import Settings
 from agent.conversation import Conversation
 from agent.cues import Cue, Schedule, schedule_script
 from agent.events import Event, ExitRequested
-from agent.lines import LineReader, printable
+from agent.lines import LineReader
 from agent.script import Script, ScriptEvent, load_script
 from contracts import Utterance
+from contracts.text import printable
 from intents import load_interpreter
 
 log = logging.getLogger("avatar.agent")

@@ -17,7 +17,7 @@ from agent._portrait import prepare_portrait, read_portrait
 from agent.config import Settings
 from agent.cues import Cue, Schedule, schedule_script
 from agent.recording import fit_image
-from agent.script import load_script
+from agent.script import Script, load_script
 from agent.soundtrack import LineBook, Soundtrack, build_soundtrack, line_clock
 from animator.engines import create_engine
 from animator.player import Player
@@ -164,12 +164,12 @@ def _wav_path(out: Path, folder: Path) -> Path:
 
 
 def prepare_render(
-    script_path: str | Path, settings: Settings, options: RenderOptions | None = None
+    script_path: str | Path | Script, settings: Settings, options: RenderOptions | None = None
 ) -> RenderJob:
     """Load the script, the engine and the portrait, and schedule the cues.
 
     Args:
-        script_path: the YAML script.
+        script_path: the YAML script (or a `Script` made in code, as `avatar say -o` does).
         settings: portrait, engine, models dir and device when neither script nor options say.
         options: fps/size/seed/engine overrides.
 
@@ -179,7 +179,7 @@ def prepare_render(
         ValueError: the engine cannot be created.
     """
     options = options or RenderOptions()
-    script = load_script(script_path)
+    script = script_path if isinstance(script_path, Script) else load_script(script_path)
     seed = script.seed if options.seed is None else options.seed
     portrait = options.portrait or script.portrait or settings.portrait
     image = read_portrait(portrait, fit=options.size or script.size)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from agent.events import SpeechMuted
 from tui.commands import ParsedCommand, help_rows
 from tui.quick_keys import QUICK_KEYS
 from tui.widgets.status_bar import WINDOW_NOTICES
@@ -78,6 +79,16 @@ def _record(conversation: Conversation, argument: str) -> CommandOutcome:
     return CommandOutcome(notes=(f"recording saved: {saved}",))
 
 
+def _mute(conversation: Conversation, argument: str) -> CommandOutcome:
+    state = conversation.status().component("speech")
+    if state is None:
+        return CommandOutcome(error="speech is off in this session; nothing to mute")
+    muted = argument == "on" if argument else not state.startswith("muted")
+    conversation.publish(SpeechMuted(muted=muted))
+    note = "voice muted — /mute off brings it back" if muted else "voice on"
+    return CommandOutcome(notes=(note,))
+
+
 def _window(conversation: Conversation, argument: str) -> CommandOutcome:
     state = conversation.open_window()
     return CommandOutcome(notes=(WINDOW_NOTICES.get(state, f"window {state}"),))
@@ -102,6 +113,7 @@ _HANDLERS: dict[str, Callable[[Conversation, str], CommandOutcome]] = {
     "face": _face,
     "engine": _engine,
     "record": _record,
+    "mute": _mute,
     "window": _window,
     "reset": _reset,
     "help": _help,

@@ -68,6 +68,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         choices=("start", "stop"),
         needs_argument=True,
     ),
+    SlashCommand(
+        "mute",
+        "/mute [on|off]",
+        "silence the avatar's voice, or give it back (the mouth still moves)",
+        choices=("on", "off"),
+    ),
     SlashCommand("window", "/window", "reopen the avatar window and show its state"),
     SlashCommand("reset", "/reset", "forget the conversation so far (the LLM's memory)"),
     SlashCommand("help", "/help", "list the commands and quick keys"),

@@ -287,7 +287,8 @@ class _Decoder:
                 self.first_step_at = time.perf_counter()
                 self.plan_started = True
                 yield PlanReady(plan=to_plan(self.steps, self.text))
-        if events.steps_closed and len(self.steps) > 1:
+        if events.steps_closed and len(self.steps) > 1 and not self._said:
+            # the whole plan replaces the first step; once speech started it would cut it off
             yield PlanReady(plan=to_plan(self.steps, self.text))
         self._held += self.splitter.feed(events.reply)
         if events.reply_closed:
