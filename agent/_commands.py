@@ -234,6 +234,12 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
         return liveportrait_bench(
             batches=args.batches, device=args.device, models_dir=args.models_dir, **frames
         )
+    if args.bench_engine == "voice":
+        from agent.voice_bench import run_bench as voice_bench
+
+        return voice_bench(models_dir=args.models_dir, **(
+            {"utterances": args.frames} if args.frames else {}
+        ))
     if args.bench_engine == "llm":
         from intents.llm.bench import run_bench as llm_bench
 

@@ -173,7 +173,7 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     bench = commands.add_parser("bench", help="measure engine and interpreter speed")
     bench.add_argument(
         "--engine", dest="bench_engine",
-        choices=("fallback", "liveportrait", "intents", "tts", "llm"),
+        choices=("fallback", "liveportrait", "intents", "tts", "voice", "llm"),
         default="fallback", help="what to measure (default: fallback)",
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
