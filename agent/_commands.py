@@ -224,6 +224,12 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
         return liveportrait_bench(
             batches=args.batches, device=args.device, models_dir=args.models_dir, **frames
         )
+    if args.bench_engine == "voice":
+        from agent.voice_bench import run_bench as voice_bench
+
+        return voice_bench(models_dir=args.models_dir, **(
+            {"utterances": args.frames} if args.frames else {}
+        ))
     try:
         from intents.bench import run_bench as intents_bench
     except ImportError as exc:

@@ -156,7 +156,8 @@ def _add_play(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
 def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     bench = commands.add_parser("bench", help="measure engine and interpreter speed")
     bench.add_argument(
-        "--engine", dest="bench_engine", choices=("fallback", "liveportrait", "intents", "tts"),
+        "--engine", dest="bench_engine",
+        choices=("fallback", "liveportrait", "intents", "tts", "voice"),
         default="fallback", help="what to measure (default: fallback)",
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")

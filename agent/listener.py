@@ -24,8 +24,9 @@ from agent.events import (
     SpeechEnded,
     SpeechStarted,
     TranscriptPartial,
+    WindowKeyPressed,
 )
-from contracts import INTENTS, Plan, Step, Utterance
+from contracts import Plan, Step, Utterance
 from voice.listener import Heard, Listener, ListenerEvents, Mode, Phase, strip_wake_name
 from voice.sources import AudioSource, InputDevice, MicrophoneSource, list_input_devices
 
@@ -51,10 +52,17 @@ the transcript's plan preempts it (or `CUE_RELEASE` when the speech gave no text
 CUE_RELEASE = Plan(steps=[Step(intent="neutral", intensity=1.0)], source="script")
 """Back to rest when the speech under the cue was noise."""
 
-_KOREAN_COMMANDS = (
-    "웃어줘", "활짝 웃어", "크게 웃어", "윙크", "윙크해줘", "눈 깜빡여", "눈 감아", "고개 끄덕여",
-    "고개 저어", "왼쪽 봐", "오른쪽 봐", "위를 봐", "아래를 봐", "놀라", "슬퍼", "화내", "뽀뽀",
-    "두 번", "세 번", "말해봐",
+ENGLISH_COMMANDS = (
+    "Smile.", "Wink twice.", "Nod your head.", "Nod twice.", "Blink three times.",
+    "Shake your head twice.", "Look left.", "Look right.", "Look up.", "Look down.", "Laugh.",
+    "Close your eyes.", "Look surprised.", "Blow me a kiss.",
+)
+"""Example commands that prime the decoder: written as sentences, they favour the command words
+far more than a bare word list (tiny.en heard "nod twice" as "not twice" with the list)."""
+KOREAN_COMMANDS = (
+    "웃어줘.", "윙크해줘.", "두 번 윙크해줘.", "고개 끄덕여.", "고개 저어.", "눈 깜빡여.",
+    "눈 감아.", "왼쪽 봐.", "오른쪽 봐.", "위를 봐.", "아래를 봐.", "놀란 표정 지어줘.",
+    "크게 웃어.", "뽀뽀해줘.",
 )
 NO_MICROPHONE = "no microphone — typing still works; plug one in, then /mic list and /mic use N"
 MODE_LABELS = {
@@ -75,13 +83,9 @@ PHASE_LABELS = {
 
 
 def command_prompt(language: str) -> str:
-    """The decoder prompt that favours short commands: the intent names (and Korean commands)."""
-    english = ", ".join(name.replace("_", " ") for name in INTENTS if name not in ("chat",))
-    english = f"Smile, wink twice, {english}, then, once, twice, three times."
-    if language == "en":
-        return english
-    korean = ", ".join(_KOREAN_COMMANDS)
-    return korean if language == "ko" else f"{korean}. {english}"
+    """The decoder prompt that favours short commands, in the spoken language ("auto": both)."""
+    english, korean = " ".join(ENGLISH_COMMANDS), " ".join(KOREAN_COMMANDS)
+    return {"en": english, "ko": korean}.get(language, f"{korean} {english}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,6 +384,8 @@ class VoiceListener(ListenerEvents):
     def _on_event(self, event: Event) -> None:
         if isinstance(event, SpeakingChanged) and self._listener is not None:
             self._listener.mute(event.speaking)
+        elif isinstance(event, WindowKeyPressed) and event.key == self.voice.talk_key:
+            threading.Thread(target=self.push_to_talk, name="voice-talk-key", daemon=True).start()
 
     def _state_line(self, phase: Phase) -> str:
         listener = self._listener
