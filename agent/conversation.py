@@ -113,6 +113,7 @@ class Conversation:
         self._notes: dict[str, tuple[str, ...]] = {}
         self._components: dict[str, str] = {}
         self._bus.subscribe(self._track_component)
+        self._bus.subscribe(self._pump.hear)
         self._last_status: Status | None = None
         self._next_status = 0.0
 

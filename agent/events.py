@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+
 from contracts import EngineInfo, Plan, Utterance
 
 WindowState = Literal["open", "closed", "crashed", "unavailable", "disabled"]
@@ -237,6 +239,21 @@ class SpeechMuted:
     muted: bool
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class SpeechAudio:
+    """A piece of the avatar's speech went to the sound card (a running recording keeps it).
+
+    Attributes:
+        audio: (N,) float32 mono samples as played (volume applied).
+        sample_rate: samples per second.
+        at: monotonic time its first sample is heard.
+    """
+
+    audio: np.ndarray
+    sample_rate: int
+    at: float
+
+
 Event = (
     UtteranceReceived
     | PlanStarted
@@ -255,4 +272,5 @@ Event = (
     | TranscriptPartial
     | SpeakingChanged
     | SpeechMuted
+    | SpeechAudio
 )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ from agent.events import (
     PlanStarted,
     ReplyReady,
     SpeakingChanged,
+    SpeechAudio,
     SpeechMuted,
 )
 from agent.soundtrack import spoken_line
@@ -235,6 +237,11 @@ class Speaker:
             if line.generation != self._generation:
                 return
             offset = output.enqueue(piece.audio)
+            now = time.monotonic()
+            heard_at = now + offset - output.position(now)
+            conversation.publish(
+                SpeechAudio(piece.audio * output.volume, piece.sample_rate, heard_at)
+            )
             parts.append((offset, piece.timing))
             total = offset + piece.duration
             conversation.speak_along(line.plan_id, SpeechTiming.joined(parts, total),

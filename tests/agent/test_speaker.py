@@ -14,8 +14,10 @@ from agent.components import Assembly, standard_components
 from agent.events import (
     ComponentStateChanged,
     ErrorOccurred,
+    FrameRendered,
     ReplyReady,
     SpeakingChanged,
+    SpeechAudio,
     SpeechMuted,
 )
 from agent.speaker import Speaker
@@ -204,3 +206,34 @@ def test_kiosk_volume_scales_the_sound(tmp_path: Path) -> None:
     full = loudest_sample(tmp_path / "full", 1.0)
     quarter = loudest_sample(tmp_path / "quarter", 0.25)
     assert quarter == pytest.approx(0.25 * full, rel=0.02)
+
+
+def test_recording_keeps_the_speech_in_sync(tmp_path: Path) -> None:
+    import av
+
+    conversation, assembly, log = start(tmp_path)
+    out = tmp_path / "session.mp4"
+    try:
+        wait_until(lambda: conversation.latest_frame() is not None, what="frames")
+        conversation.start_recording(out)
+        before = len(log.of(FrameRendered))
+        wait_until(lambda: len(log.of(FrameRendered)) > before + 5, what="recorded frames")
+        first_recorded = log.of(FrameRendered)[before].t
+        conversation.play(talk("Hello, nice to meet you."))
+        wait_until(lambda: speaking_states(log) == [True, False], timeout=15, what="the line")
+        finished = time.monotonic()
+        wait_until(lambda: time.monotonic() > finished + 0.3, what="a little silence")
+        conversation.stop_recording()
+    finally:
+        assembly.stop()
+    with av.open(str(out)) as container:
+        video, audio = container.streams.video[0], container.streams.audio[0]
+        video_s = float(video.duration * video.time_base)
+        assert abs(float(audio.duration * audio.time_base) - video_s) <= 0.05
+        rate = audio.codec_context.sample_rate
+        samples = np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)])
+    loud = np.flatnonzero(np.abs(samples) > 0.01)
+    spoken = (loud[-1] - loud[0]) / rate
+    assert spoken == pytest.approx(synthesize("Hello, nice to meet you.").duration, abs=0.2)
+    heard_at = log.of(SpeechAudio)[0].at - first_recorded
+    assert loud[0] / rate == pytest.approx(heard_at, abs=0.08), "the line starts when it was heard"
