@@ -40,7 +40,9 @@ def settings_from_args(args: argparse.Namespace, **overrides: Any) -> Settings:
     """Settings from `--config`, the environment, the flags that were given and `overrides`
     (which win over the flags)."""
     flags = {
-        name: getattr(args, name, None) for name in ("portrait", "engine", "backend", "face")
+        "portrait": getattr(args, "portrait", None), "engine": getattr(args, "engine", None),
+        "face": getattr(args, "face", None), "backend": getattr(args, "backend", None),
+        "speech": {"muted": True} if getattr(args, "mute", None) else None,
     }
     return load_settings(getattr(args, "config", None), **{**flags, **overrides})
 
@@ -229,6 +231,16 @@ def run_prerender(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_chat(args: argparse.Namespace) -> int:
+    """`avatar chat`: line-mode conversation on stdin/stdout."""
+    from agent.chat import run_chat as chat
+
+    llm = {"model": args.llm, "url": args.llm_url, "server_model": args.llm_model}
+    given = {key: value for key, value in llm.items() if value is not None}
+    settings = settings_from_args(args, **({"llm": given} if given else {}))
+    return chat(settings, window=args.window)
+
+
 def run_faces(args: argparse.Namespace) -> int:
     """`avatar faces PHOTO [--out PNG]`: every face with its number and box, as --face counts."""
     from agent._portrait import draw_face_boxes, photo_faces
@@ -276,6 +288,10 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
 
         # one frame per call: batching does not apply
         return {**fallback_bench(**frames), "large_portrait": run_large_bench(**frames)}
+    if args.bench_engine == "tts":
+        from voice.tts.bench import run_bench as tts_bench
+
+        return tts_bench(**({"utterances": args.frames} if args.frames else {}))
     if args.bench_engine == "liveportrait":
         from animator.liveportrait.bench import run_bench as liveportrait_bench
 
@@ -284,6 +300,16 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
             backend=getattr(args, "backend", None) or "torch", precision=args.precision,
             compile=args.compile,
         )
+    if args.bench_engine == "voice":
+        from agent.voice_bench import run_bench as voice_bench
+
+        return voice_bench(models_dir=args.models_dir, **(
+            {"utterances": args.frames} if args.frames else {}
+        ))
+    if args.bench_engine == "llm":
+        from intents.llm.bench import run_bench as llm_bench
+
+        return llm_bench(runs=args.frames or 3, device=args.device)
     try:
         from intents.bench import run_bench as intents_bench
     except ImportError as exc:

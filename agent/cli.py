@@ -1,7 +1,8 @@
 """`avatar`: the one command-line entry point.
 
 `avatar` alone opens the Textual console with the window; sub-commands: `kiosk`, `render`,
-`play`, `plan` (from `intents.cli`), `models` (from `models.cli`), `bench` and `faces`.
+`play`, `chat`, `plan` (from `intents.cli`), `models` (from `models.cli`), `bench` and
+`faces`.
 
 Every failure ends with one line on stderr, "avatar: <what went wrong and what to do>", and exit
 code 2; tracebacks only appear with `--log-level debug`.
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_kiosk(commands)
     _add_render(commands)
     _add_play(commands)
+    _add_chat(commands)
     _add_bench(commands)
     _add_prerender(commands)
     _add_faces(commands)
@@ -110,6 +112,10 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     parser.add_argument(
         "--backend", choices=BACKEND_CHOICES, default=default,
         help="what runs LivePortrait: torch (default), onnxruntime or tensorrt (NVIDIA GPU)",
+    )
+    parser.add_argument(
+        "--mute", action="store_true", default=default,
+        help="no sound from the avatar's voice (the mouth still moves)",
     )
     parser.add_argument(
         "--log-level", choices=LOG_LEVELS, default=argparse.SUPPRESS if suppress else "warning",
@@ -155,10 +161,25 @@ def _add_play(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
     play.set_defaults(func=_commands.run_play)
 
 
+def _add_chat(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    chat = commands.add_parser(
+        "chat", help="a plain line-mode conversation (no console): SSH, scripts, pipes",
+        description="Talk to the portrait one line at a time; /reset forgets the conversation, "
+        "/quit or the end of the input leaves.",
+    )
+    chat.add_argument("--window", action="store_true", help="also open the portrait window")
+    chat.add_argument("--llm", metavar="MODEL_DIR_OR_ID", help="the LLM (overrides llm.model)")
+    chat.add_argument("--llm-url", metavar="URL", help="an OpenAI-compatible server (llm.url)")
+    chat.add_argument("--llm-model", metavar="NAME", help="the server's model (llm.server_model)")
+    _add_common(chat, suppress=True)
+    chat.set_defaults(func=_commands.run_chat)
+
+
 def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     bench = commands.add_parser("bench", help="measure engine and interpreter speed")
     bench.add_argument(
-        "--engine", dest="bench_engine", choices=("fallback", "liveportrait", "intents"),
+        "--engine", dest="bench_engine",
+        choices=("fallback", "liveportrait", "intents", "tts", "voice", "llm"),
         default="fallback", help="what to measure (default: fallback)",
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
@@ -244,13 +265,14 @@ def _add_faces(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _register_external(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """`plan` and `models` belong to their packages, `listen` and `voice` to `agent.voice_cli`;
     they set `func` themselves."""
-    from agent import voice_cli
+    from agent import say_cli, voice_cli
     from intents import cli as intents_cli
     from models import cli as models_cli
 
     intents_cli.register(commands)
     _add_export_onnx(models_cli.register(commands))
     voice_cli.register(commands)
+    say_cli.register(commands)
 
 
 def _add_export_onnx(models: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

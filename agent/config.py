@@ -24,6 +24,7 @@ from pydantic_settings import (
 )
 
 from agent._files import not_a_regular_file
+from intents.llm.settings import LLMSettings
 from renderer.window_types import parse_chord
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -197,6 +198,8 @@ class VoiceSettings(BaseModel):
     """When set (e.g. "하나"), only utterances that start with this name act."""
     ptt_timeout_s: float = Field(default=8.0, gt=0.0, le=120.0)
     """Push-to-talk gives up after this long without speech."""
+    talk_key: str = "space"
+    """Key in the portrait window that starts push-to-talk (the console also has F12)."""
 
 
 class Settings(BaseSettings):
@@ -242,6 +245,8 @@ class Settings(BaseSettings):
     """Spoken commands."""
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
     """The avatar's voice."""
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    """The conversational LLM behind the classifier (`[llm]`): model or server, persona, memory."""
 
     @field_validator("target_fps")
     @classmethod

@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse._SubParsersActi
     the group of `models` sub-commands, so that packages above (the LivePortrait export) can add
     theirs."""
     models = subparsers.add_parser(
-        "models", help="list, download and verify model files (LivePortrait, Whisper, the voice)"
+        "models",
+        help="list, download and verify model files (LivePortrait, Whisper, the voice, the LLM)",
     )
     commands = models.add_subparsers(dest="models_command", metavar="COMMAND", required=True)
 
@@ -49,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse._SubParsersActi
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "name", nargs="?", default="liveportrait", metavar="NAME",
-        help=f"liveportrait (default), tts-supertonic (the neural voice) or a speech model: "
+        help=f"liveportrait (default), tts-supertonic (the neural voice), llm (the "
+        f"conversational model) or a speech model: "
         f"{', '.join(whisper_names())}",
     )
     parser.add_argument(
