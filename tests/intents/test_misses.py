@@ -316,6 +316,23 @@ def test_number_words_and_huge_counts(interpreter: Interpreter, text: str, spec:
 @pytest.mark.parametrize(
     ("text", "spec"),
     [
+        ("blink 3 timmmes", "blink*3"),
+        ("nod thrree times", "nod*3"),
+        ("kiss me 2xxx", "kiss*2"),
+        ("smile harddd", "smile@1.0"),
+        ("wink a biiit", "wink@0.35"),
+        ("윙크 두 번 한번 해봐", "wink*2"),  # 한번 beside a count is the softener
+        ("고개 세 번 끄덕이는 거 한번 보여줘", "nod*3"),
+        ("놀란표정좀만들어줘", "surprise"),  # 좀 만들어, not 좀만 (a little)
+    ],
+)
+def test_stretched_modifiers_and_softeners(interpreter: Interpreter, text: str, spec: str) -> None:
+    _check(interpreter, text, spec)
+
+
+@pytest.mark.parametrize(
+    ("text", "spec"),
+    [
         ("blink -5 times", "blink"),
         ("wink −4 times", "wink"),
         ("nod minus 3 times", "nod"),
