@@ -167,6 +167,7 @@ def _attach_modifiers(segments: list[Segment]) -> list[Segment]:
 
 
 def _only_fillers(text: str) -> bool:
+    """True when every word is a filler (punctuation around words ignored)."""
     return all(word.strip(",.!?;:'\"") in _FILLERS for word in text.split())
 
 

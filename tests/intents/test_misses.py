@@ -134,6 +134,21 @@ def test_laughter_around_other_words_is_not_a_reaction(
 @pytest.mark.parametrize(
     ("text", "spec"),
     [
+        ("u seem confused", "chat"),
+        ("wow you look so surprised", "chat"),
+        ("you're kinda scary lol", "chat"),
+        ("you look really happy today", "chat"),
+        ("could you look surprised for me?", "surprise"),  # a request, not a remark
+        ("you look so surprised. now smile!", "smile"),  # the remark is no step
+    ],
+)
+def test_remarks_about_the_face_are_chat(interpreter: Interpreter, text: str, spec: str) -> None:
+    _check(interpreter, text, spec)
+
+
+@pytest.mark.parametrize(
+    ("text", "spec"),
+    [
         ("nod nod nod", "nod*3"),
         ("wink wink", "wink*2"),
         ("blink blink blink blink", "blink*4"),
