@@ -42,6 +42,7 @@ def settings_from_args(args: argparse.Namespace, **overrides: Any) -> Settings:
     flags = {
         "portrait": getattr(args, "portrait", None), "engine": getattr(args, "engine", None),
         "face": getattr(args, "face", None),
+        "speech": {"muted": True} if getattr(args, "mute", None) else None,
     }
     return load_settings(getattr(args, "config", None), **{**flags, **overrides})
 
@@ -74,7 +75,9 @@ def run_render(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from agent.render import RenderOptions, prepare_render
+    from renderer.video import output_format
 
+    output_format(args.output)  # an unknown suffix is refused before any work
     settings = settings_from_args(args)
     options = RenderOptions(
         fps=args.fps, size=args.size, seed=args.seed,
@@ -164,6 +167,16 @@ def run_play(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_chat(args: argparse.Namespace) -> int:
+    """`avatar chat`: line-mode conversation on stdin/stdout."""
+    from agent.chat import run_chat as chat
+
+    llm = {"model": args.llm, "url": args.llm_url, "server_model": args.llm_model}
+    given = {key: value for key, value in llm.items() if value is not None}
+    settings = settings_from_args(args, **({"llm": given} if given else {}))
+    return chat(settings, window=args.window)
+
+
 def run_faces(args: argparse.Namespace) -> int:
     """`avatar faces PHOTO [--out PNG]`: every face with its number and box, as --face counts."""
     from agent._portrait import draw_face_boxes, photo_faces
@@ -211,12 +224,26 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
 
         # one frame per call: batching does not apply
         return {**fallback_bench(**frames), "large_portrait": run_large_bench(**frames)}
+    if args.bench_engine == "tts":
+        from voice.tts.bench import run_bench as tts_bench
+
+        return tts_bench(**({"utterances": args.frames} if args.frames else {}))
     if args.bench_engine == "liveportrait":
         from animator.liveportrait.bench import run_bench as liveportrait_bench
 
         return liveportrait_bench(
             batches=args.batches, device=args.device, models_dir=args.models_dir, **frames
         )
+    if args.bench_engine == "voice":
+        from agent.voice_bench import run_bench as voice_bench
+
+        return voice_bench(models_dir=args.models_dir, **(
+            {"utterances": args.frames} if args.frames else {}
+        ))
+    if args.bench_engine == "llm":
+        from intents.llm.bench import run_bench as llm_bench
+
+        return llm_bench(runs=args.frames or 3, device=args.device)
     try:
         from intents.bench import run_bench as intents_bench
     except ImportError as exc:

@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from agent._files import not_a_regular_file
 from animator.errors import PortraitError
-from animator.portrait import fit_for_display, load_portrait
+from animator.portrait import MAX_SIDE, fit_for_display, load_portrait
 from contracts import Engine, Source
 
 Box = tuple[int, int, int, int]
@@ -25,10 +26,11 @@ def read_portrait(path: Path, fit: tuple[int, int] | None = None) -> np.ndarray:
     `animator.portrait.DISPLAY_SIDE`, or what an output of `fit` (width, height) needs.
 
     Raises:
-        PortraitError: "portrait '<path>': <problem and what to do>".
+        PortraitError: "portrait '<path>': <problem and what to do>", also for a FIFO or device
+            (refused at once instead of blocking) and an image too large to decode safely.
     """
     with _named(path):
-        return fit_for_display(load_portrait(path), fit)
+        return fit_for_display(_load(path), fit)
 
 
 def prepare_portrait(
@@ -53,7 +55,7 @@ def photo_faces(engine: Engine, path: Path) -> tuple[np.ndarray, list[Box]]:
         PortraitError: "portrait '<path>': <problem and what to do>".
     """
     with _named(path):
-        photo = load_portrait(path)
+        photo = _load(path)
         display = fit_for_display(photo)
         boxes = engine.find_faces(display)
     return photo, [_scaled(box, photo.shape[1] / display.shape[1]) for box in boxes]
@@ -83,6 +85,22 @@ def draw_face_boxes(photo: np.ndarray, boxes: list[Box], out: Path) -> None:
         draw.text((x0 + line, label_y), str(number), fill=(0, 0, 0), font=font)
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(out, format="PNG")
+
+
+def _load(path: Path) -> np.ndarray:
+    """`load_portrait`, refusing a FIFO or device at once (reading one would block) and an
+    image too large to decode safely."""
+    problem = not_a_regular_file(path)
+    if problem is not None and not path.is_dir():  # the loader words the folder case itself
+        raise PortraitError(f"{path}: {problem}. Give the path of a photo file.")
+    try:
+        return load_portrait(path)
+    except Image.DecompressionBombError as exc:
+        raise PortraitError(
+            f"{path}: the image is too large to decode safely (more than "
+            f"{2 * Image.MAX_IMAGE_PIXELS:,} pixels); scale it down to at most "
+            f"{MAX_SIDE} pixels a side"
+        ) from exc
 
 
 @contextmanager

@@ -1,7 +1,8 @@
 """`avatar`: the one command-line entry point.
 
 `avatar` alone opens the Textual console with the window; sub-commands: `kiosk`, `render`,
-`play`, `plan` (from `intents.cli`), `models` (from `models.cli`), `bench` and `faces`.
+`play`, `chat`, `plan` (from `intents.cli`), `models` (from `models.cli`), `bench` and
+`faces`.
 
 Every failure ends with one line on stderr, "avatar: <what went wrong and what to do>", and exit
 code 2; tracebacks only appear with `--log-level debug`.
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from agent import _commands
+from agent.config import MAX_FPS, MAX_SEED, MIN_FPS, check_device, check_fps
 from animator.engines import ENGINE_CHOICES
 
 EXIT_USAGE = 2
@@ -34,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = args.log_level == "debug"
     try:
         _commands.setup_logging(args.log_level, getattr(args, "func", None))
+        _check_text(args)
         func = getattr(args, "func", _commands.run_console)
         return int(func(args) or 0)
     except KeyboardInterrupt:
@@ -77,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_kiosk(commands)
     _add_render(commands)
     _add_play(commands)
+    _add_chat(commands)
     _add_bench(commands)
     _add_faces(commands)
     _register_external(commands)
@@ -104,6 +108,10 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         help="auto: LivePortrait when its weights are present, else the fallback",
     )
     parser.add_argument(
+        "--mute", action="store_true", default=default,
+        help="no sound from the avatar's voice (the mouth still moves)",
+    )
+    parser.add_argument(
         "--log-level", choices=LOG_LEVELS, default=argparse.SUPPRESS if suppress else "warning",
         help="logging detail; 'debug' also shows tracebacks",
     )
@@ -127,9 +135,14 @@ def _add_render(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         "-o", "--output", type=Path, required=True,
         help="out.mp4 (H.264), out.gif, or a folder for PNG frames",
     )
-    render.add_argument("--fps", type=float, help="frames per second (default: the script's)")
+    render.add_argument(
+        "--fps", type=_parse_fps,
+        help=f"frames per second, {MIN_FPS:g}..{MAX_FPS:g} (default: the script's)",
+    )
     render.add_argument("--size", type=_parse_size, help="WIDTHxHEIGHT, e.g. 512x512")
-    render.add_argument("--seed", type=int, help="idle-life seed (default: the script's)")
+    render.add_argument(
+        "--seed", type=_parse_seed, help=f"idle-life seed, 0..{MAX_SEED} (default: the script's)"
+    )
     render.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_common(render, suppress=True)
     render.set_defaults(func=_commands.run_render)
@@ -142,10 +155,25 @@ def _add_play(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
     play.set_defaults(func=_commands.run_play)
 
 
+def _add_chat(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    chat = commands.add_parser(
+        "chat", help="a plain line-mode conversation (no console): SSH, scripts, pipes",
+        description="Talk to the portrait one line at a time; /reset forgets the conversation, "
+        "/quit or the end of the input leaves.",
+    )
+    chat.add_argument("--window", action="store_true", help="also open the portrait window")
+    chat.add_argument("--llm", metavar="MODEL_DIR_OR_ID", help="the LLM (overrides llm.model)")
+    chat.add_argument("--llm-url", metavar="URL", help="an OpenAI-compatible server (llm.url)")
+    chat.add_argument("--llm-model", metavar="NAME", help="the server's model (llm.server_model)")
+    _add_common(chat, suppress=True)
+    chat.set_defaults(func=_commands.run_chat)
+
+
 def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     bench = commands.add_parser("bench", help="measure engine and interpreter speed")
     bench.add_argument(
-        "--engine", dest="bench_engine", choices=("fallback", "liveportrait", "intents"),
+        "--engine", dest="bench_engine",
+        choices=("fallback", "liveportrait", "intents", "tts", "voice", "llm"),
         default="fallback", help="what to measure (default: fallback)",
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
@@ -154,7 +182,10 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="liveportrait batch sizes, e.g. 1,4,8"
     )
     bench.add_argument("--frames", type=int, help="frames (or utterances) per measurement")
-    bench.add_argument("--device", help="torch device for liveportrait (default: cuda if any)")
+    bench.add_argument(
+        "--device", type=_parse_device,
+        help="torch device for liveportrait: cpu, cuda, cuda:N, mps (default: cuda if any)",
+    )
     bench.add_argument("--models-dir", type=Path, help="LivePortrait weights folder")
     bench.set_defaults(func=_commands.run_bench)
 
@@ -180,13 +211,14 @@ def _add_faces(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _register_external(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """`plan` and `models` belong to their packages, `listen` and `voice` to `agent.voice_cli`;
     they set `func` themselves."""
-    from agent import voice_cli
+    from agent import say_cli, voice_cli
     from intents import cli as intents_cli
     from models import cli as models_cli
 
     intents_cli.register(commands)
     models_cli.register(commands)
     voice_cli.register(commands)
+    say_cli.register(commands)
 
 
 def _parse_size(text: str) -> tuple[int, int]:
@@ -197,6 +229,53 @@ def _parse_size(text: str) -> tuple[int, int]:
     if not (16 <= width <= 4096 and 16 <= height <= 4096):
         raise argparse.ArgumentTypeError(f"{text!r}: each side must be 16..4096 pixels")
     return width, height
+
+
+def _parse_fps(text: str) -> float:
+    try:
+        return check_fps(float(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: frames per second must be a number, {MIN_FPS:g}..{MAX_FPS:g}"
+        ) from exc
+
+
+def _parse_seed(text: str) -> int:
+    try:
+        seed = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: the seed is a whole number") from exc
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{text!r}: the seed must be 0..{MAX_SEED}")
+    return seed
+
+
+def _parse_device(text: str) -> str:
+    try:
+        return check_device(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _check_text(args: argparse.Namespace) -> None:
+    """Refuse text arguments that are not UTF-8 (the shell passed raw bytes): one clear line
+    here instead of an encoding error deep inside. Paths may hold any bytes and are not checked.
+    """
+    for value in vars(args).values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not _encodes(item):
+                shown = item.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise ValueError(
+                    f"'{shown}' is not valid UTF-8 text; check the terminal's encoding (locale)"
+                )
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _parse_face(text: str) -> int:

@@ -13,9 +13,9 @@ import tomllib
 import types
 import typing
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -23,16 +23,34 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from agent._files import not_a_regular_file
+from intents.llm.settings import LLMSettings
+from renderer.window_types import parse_chord
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ASSETS_DIR = REPO_ROOT / "assets"
 DEFAULT_PORTRAIT = ASSETS_DIR / "portrait.png"
 CONFIG_ENV = "AVATAR_CONFIG"
 EngineName = Literal["auto", "liveportrait", "fallback"]
 ENGINE_NAMES: tuple[EngineName, ...] = typing.get_args(EngineName)
+MIN_FPS, MAX_FPS = 1.0, 120.0
+"""The one frame-rate range: live loop, `--fps` and scripts."""
+MAX_SEED = 2**32 - 1
+"""Seeds are 0..MAX_SEED (what the idle life's random generator accepts)."""
+MIN_WINDOW_SIDE, MAX_WINDOW_SIDE = 16, 8192
+_DEVICE = re.compile(r"(cpu|mps|cuda)(?::(\d+))?")
 
 _TOML_VALUES: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "avatar_toml_values", default=None
 )
+
+
+class _PathUnless:
+    """Marks a str setting that names a file unless it is one of `words` (e.g. "stdin"), so a
+    config file's relative value is resolved against the file's folder like every `Path`."""
+
+    def __init__(self, *words: str) -> None:
+        self.words = words
 
 
 class ConfigError(ValueError):
@@ -63,6 +81,21 @@ class WindowSettings(BaseModel):
     """Key combination that closes the window; in kiosk mode it ends the program."""
     title: str = "portrait-agent"
     """Window title."""
+
+    @field_validator("size")
+    @classmethod
+    def _sensible_size(cls, size: tuple[int, int]) -> tuple[int, int]:
+        if not all(MIN_WINDOW_SIDE <= side <= MAX_WINDOW_SIDE for side in size):
+            raise ValueError(
+                f"the window size is [width, height], each {MIN_WINDOW_SIDE}..{MAX_WINDOW_SIDE} "
+                f"pixels; got {list(size)}"
+            )
+        return size
+
+    @field_validator("exit_combo")
+    @classmethod
+    def _known_keys(cls, combo: str) -> str:
+        return parse_chord(combo)
 
 
 class SpeechSettings(BaseModel):
@@ -102,9 +135,9 @@ class KioskSettings(BaseModel):
     """Utterances played in turn as the attract loop instead of the script, when not empty."""
     idle_seconds: float = Field(default=30.0, gt=0.0)
     """Seconds without input before the attract loop starts."""
-    input: str = "stdin"
+    input: Annotated[str, _PathUnless("stdin")] = "stdin"
     """Where utterances come from, one per line: "stdin", or the path of a FIFO or a text file
-    that other programs append to."""
+    that other programs append to (relative: to the config file's folder)."""
     restart_backoff_s: float = Field(default=1.0, gt=0.0)
     """First delay before reopening a crashed window; doubles per failure."""
     max_backoff_s: float = Field(default=30.0, gt=0.0)
@@ -163,6 +196,8 @@ class VoiceSettings(BaseModel):
     """When set (e.g. "하나"), only utterances that start with this name act."""
     ptt_timeout_s: float = Field(default=8.0, gt=0.0, le=120.0)
     """Push-to-talk gives up after this long without speech."""
+    talk_key: str = "space"
+    """Key in the portrait window that starts push-to-talk (the console also has F12)."""
 
 
 class Settings(BaseSettings):
@@ -188,10 +223,10 @@ class Settings(BaseSettings):
     """Folder holding the model weights (None: the user cache the `models` command downloads to)."""
     device: str | None = None
     """Torch device for LivePortrait ("cuda", "cuda:1", "cpu"; None: CUDA when available)."""
-    target_fps: float = Field(default=30.0, gt=0.0, le=120.0)
+    target_fps: float = 30.0
     """Frames per second the live loop aims for; slow engines show fewer frames, never slower
     motion."""
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
     """Seed of the idle life (blinks, sway) so sessions and renders are reproducible."""
     data_dir: Path = Field(default_factory=_default_data_dir)
     """Where transcripts (`transcripts/`) and recordings (`recordings/`) are written."""
@@ -205,6 +240,18 @@ class Settings(BaseSettings):
     """Spoken commands."""
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
     """The avatar's voice."""
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    """The conversational LLM behind the classifier (`[llm]`): model or server, persona, memory."""
+
+    @field_validator("target_fps")
+    @classmethod
+    def _fps_in_range(cls, fps: float) -> float:
+        return check_fps(fps)
+
+    @field_validator("device")
+    @classmethod
+    def _usable_device(cls, device: str | None) -> str | None:
+        return None if device is None else check_device(device)
 
     @classmethod
     def settings_customise_sources(
@@ -228,6 +275,41 @@ class Settings(BaseSettings):
     def recordings_dir(self) -> Path:
         """Folder of the live-session recordings."""
         return self.data_dir / "recordings"
+
+
+def check_fps(fps: float) -> float:
+    """`fps` if it is within `MIN_FPS`..`MAX_FPS` (the one rule for every frame rate).
+
+    Raises:
+        ValueError: out of range, infinite or not a number.
+    """
+    if not MIN_FPS <= fps <= MAX_FPS:  # False for nan too
+        raise ValueError(f"frames per second must be {MIN_FPS:g}..{MAX_FPS:g}; got {fps:g}")
+    return fps
+
+
+def check_device(device: str) -> str:
+    """`device` if torch can run on it here ("cpu", "cuda", "cuda:N", "mps").
+
+    Raises:
+        ValueError: an unknown device name, or a GPU this machine does not have.
+    """
+    match = _DEVICE.fullmatch(device.strip().lower())
+    if match is None:
+        raise ValueError(f"unknown device {device!r}; use cpu, cuda, cuda:N or mps")
+    kind, index = match.group(1), match.group(2)
+    if kind == "cpu":
+        return match.group(0)
+    import torch  # only when a GPU is named: the check needs the runtime anyway
+
+    if kind == "mps":
+        count = 1 if torch.backends.mps.is_available() else 0
+    else:
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if int(index or 0) >= count:
+        found = f"{count} {kind} device(s)" if count else f"no usable {kind} device"
+        raise ValueError(f"device {device!r}: this machine has {found}; use cpu")
+    return match.group(0)
 
 
 def load_settings(config_path: str | Path | None = None, **overrides: Any) -> Settings:
@@ -257,6 +339,9 @@ def load_settings(config_path: str | Path | None = None, **overrides: Any) -> Se
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    problem = not_a_regular_file(path)
+    if problem is not None:
+        raise ConfigError(f"config file '{path}': {problem}; give the path of a TOML file.")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
@@ -296,9 +381,18 @@ def _resolve_paths(model: type[BaseModel], values: dict[str, Any], base: Path) -
         if isinstance(value, dict) and _nested_model(field.annotation):
             resolved[name] = _resolve_paths(_nested_model(field.annotation), value, base)  # type: ignore[arg-type]
         elif isinstance(value, str) and _is_path(field.annotation):
-            candidate = Path(value).expanduser()
-            resolved[name] = candidate if candidate.is_absolute() else base / candidate
+            resolved[name] = _against(base, value)
+        elif isinstance(value, str) and any(
+            isinstance(mark, _PathUnless) and value not in mark.words for mark in field.metadata
+        ):
+            resolved[name] = str(_against(base, value))
     return resolved
+
+
+def _against(base: Path, value: str) -> Path:
+    """`value` as a path; a relative one is taken relative to `base`."""
+    candidate = Path(value).expanduser()
+    return candidate if candidate.is_absolute() else base / candidate
 
 
 def _is_path(annotation: Any) -> bool:
@@ -326,7 +420,8 @@ def _describe_validation_error(
         if path is not None and _has_key(toml_values, loc):
             line = _find_key_line(path, loc)
             where = f"config file '{path}', line {line}: " if line else f"config file '{path}': "
-        problems.append(f"{where}setting '{key}': {error['msg']}")
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append(f"{where}setting '{key}': {message}")
     return "; ".join(problems)
 
 

@@ -2,7 +2,9 @@
 
 Other programs (a speech front-end, a web form, `echo 웃어줘 > /run/avatar.fifo`) feed the
 kiosk one utterance per line. The reader runs on its own thread and puts complete lines on a
-queue; it never drops a line (the queue blocks the reader when full instead).
+queue; it never drops a line (the queue blocks the reader when full instead), except one longer
+than `MAX_LINE_BYTES`: that one is skipped up to its newline with a warning, so a writer that
+never sends a newline costs bounded memory and linear time.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ import sys
 import threading
 from pathlib import Path
 
-from contracts import UtteranceSource
+from contracts import MAX_UTTERANCE_CHARS, UtteranceSource
 
 log = logging.getLogger("avatar.agent")
 
 POLL_S = 0.1
 QUEUE_SIZE = 256
 READ_SIZE = 65536
+MAX_LINE_BYTES = 4 * MAX_UTTERANCE_CHARS
+"""Longest line kept: any utterance the conversation accepts fits, even in 4-byte UTF-8."""
 
 
 class LineReader:
@@ -83,7 +87,7 @@ class LineReader:
 
     def _read_fd(self, fd: int) -> None:
         """Read `fd` until EOF or `stop`; select keeps `stop` responsive."""
-        pending = b""
+        splitter = LineSplitter(self.source)
         self.ready.set()
         while not self._stop.is_set():
             ready, _, _ = select.select([fd], [], [], POLL_S)
@@ -96,33 +100,29 @@ class LineReader:
             if not chunk:
                 log.info("input %s ended; no more text will come from it", self.source)
                 break
-            pending = self._emit(pending + chunk)
-        if pending.strip():
-            self._put(pending)
+            self._put_all(splitter.feed(chunk))
+        self._put_all(splitter.finish())
 
     def _follow_file(self, path: Path, *, from_start: bool) -> None:
         """Like `tail -f`: new lines only, unless the file is new (then all of it)."""
         with path.open("rb") as handle:
             if not from_start:
                 handle.seek(0, os.SEEK_END)
-            pending = b""
+            splitter = LineSplitter(self.source)
             self.ready.set()
             while not self._stop.is_set():
                 chunk = handle.read(READ_SIZE)
                 if chunk:
-                    pending = self._emit(pending + chunk)
+                    self._put_all(splitter.feed(chunk))
                     continue
                 if path.stat().st_size < handle.tell():  # truncated or rotated in place
                     handle.seek(0)
-                    pending = b""
+                    splitter = LineSplitter(self.source)
                 self._stop.wait(POLL_S)
 
-    def _emit(self, data: bytes) -> bytes:
-        """Queue every complete line of `data`; return the incomplete rest."""
-        *complete, rest = data.split(b"\n")
-        for raw in complete:
+    def _put_all(self, raw_lines: list[bytes]) -> None:
+        for raw in raw_lines:
             self._put(raw)
-        return rest
 
     def _put(self, raw: bytes) -> None:
         text = raw.decode("utf-8", errors="replace").strip()
@@ -134,10 +134,54 @@ class LineReader:
                 continue
 
 
-def printable(text: str) -> str:
-    """`text` safe to log or show on a terminal: control characters (ESC, CR, BEL, ...) become
-    escapes such as \\x1b, so input cannot move the cursor or retitle the terminal."""
-    return "".join(
-        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
-        for char in text
-    )
+class LineSplitter:
+    """Cuts a byte stream into lines of at most `limit` bytes, in time linear in the input.
+
+    Only the unfinished line is buffered, and never more than `limit` bytes of it: a longer
+    line is dropped (with one warning) and skipped up to its newline.
+    """
+
+    def __init__(self, source: str, limit: int = MAX_LINE_BYTES) -> None:
+        self._source = source
+        self._limit = limit
+        self._pending = bytearray()
+        self._skipping = False
+        self.skipped = 0
+        """How many over-long lines were dropped so far."""
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        """The lines `chunk` completes, without their newlines."""
+        lines: list[bytes] = []
+        start = 0
+        while True:
+            end = chunk.find(b"\n", start)
+            if end < 0:
+                self._keep(chunk[start:])
+                return lines
+            if not self._keep(chunk[start:end]):
+                lines.append(bytes(self._pending))
+            self._pending.clear()
+            self._skipping = False
+            start = end + 1
+
+    def finish(self) -> list[bytes]:
+        """The last line when the stream ended without a newline."""
+        rest = bytes(self._pending) if not self._skipping else b""
+        self._pending.clear()
+        return [rest] if rest.strip() else []
+
+    def _keep(self, part: bytes) -> bool:
+        """Add `part` to the unfinished line; True when that line is (now) being skipped."""
+        if self._skipping:
+            return True
+        if len(self._pending) + len(part) > self._limit:
+            self._pending.clear()
+            self._skipping = True
+            self.skipped += 1
+            log.warning(
+                "input %s: a line longer than %d bytes was skipped; send at most %d "
+                "characters per line", self._source, self._limit, MAX_UTTERANCE_CHARS,
+            )
+            return True
+        self._pending += part
+        return False

@@ -17,7 +17,10 @@ events:
 ```
 
 Errors name the file and the line: the YAML is composed into a node tree that keeps each node's
-position, and pydantic's error locations are walked back through that tree.
+position, and pydantic's error locations are walked back through that tree. Before composing,
+one pass over the parser's events bounds nesting (`MAX_DEPTH`) and the size the document has
+once its aliases are expanded (`MAX_NODES`), so a few hundred bytes of nested aliases (a "billion
+laughs" file) are refused at once instead of taking minutes.
 """
 
 from __future__ import annotations
@@ -36,7 +39,14 @@ from pydantic import (
     model_validator,
 )
 
+from agent._files import not_a_regular_file
+from agent.config import MAX_SEED, check_fps
 from contracts import INTENTS, Step
+
+MAX_DEPTH = 32
+"""Deepest nesting of lists and mappings a script may use (real scripts need about 6)."""
+MAX_NODES = 1_000_000
+"""Most values a script may hold with every alias expanded (10 000 events fit easily)."""
 
 
 class ScriptError(ValueError):
@@ -97,9 +107,9 @@ class Script(BaseModel):
 
     portrait: Path | None = None
     """Portrait photo; relative paths are relative to the script file. None: the configured one."""
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
     """Seed of the idle life, so a render is the same every time."""
-    fps: float = Field(default=30.0, gt=0.0, le=120.0)
+    fps: float = 30.0
     """Frames per second of `avatar render` unless `--fps` says otherwise."""
     size: tuple[int, int] | None = None
     """Output (width, height); None: the portrait's size."""
@@ -121,6 +131,11 @@ class Script(BaseModel):
         line = lines[index] if index < len(lines) else 1
         return f"{self._path}, line {line}"
 
+    @field_validator("fps")
+    @classmethod
+    def _fps_in_range(cls, fps: float) -> float:
+        return check_fps(fps)
+
     @field_validator("size")
     @classmethod
     def _sensible_size(cls, size: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -137,6 +152,9 @@ def load_script(path: str | Path) -> Script:
             file and line, e.g. "demo.yaml, line 7: events[2].pause: ...".
     """
     path = Path(path)
+    problem = not_a_regular_file(path)
+    if problem is not None:
+        raise ScriptError(f"script '{path}': {problem}; give the path of a YAML script.")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
@@ -171,6 +189,7 @@ def _compose(text: str, path: Path) -> tuple[yaml.Node | None, Any]:
     """Parse once into both the node tree (with positions) and the plain Python data."""
     loader = yaml.SafeLoader(text)
     try:
+        _check_size(text, path)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -193,23 +212,62 @@ def _compose(text: str, path: Path) -> tuple[yaml.Node | None, Any]:
     return node, data
 
 
+def _check_size(text: str, path: Path) -> None:
+    """Refuse nesting deeper than `MAX_DEPTH` and more than `MAX_NODES` values after alias
+    expansion, from the parser's flat event stream (linear in the text, no recursion)."""
+    stack: list[int] = []  # per open collection: its expanded size so far
+    anchors: list[str | None] = []
+    sizes: dict[str, int] = {}
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise ScriptError(
+                    f"{path}, line {event.start_mark.line + 1}: lists and mappings are nested "
+                    f"more than {MAX_DEPTH} levels deep; flatten the script"
+                )
+            stack.append(1)
+            anchors.append(event.anchor)
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            size, anchor = stack.pop(), anchors.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            size, anchor = 1, event.anchor
+        elif isinstance(event, yaml.AliasEvent):
+            size, anchor = sizes.get(event.anchor, 1), None
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = size
+        if stack:
+            stack[-1] += size
+        if (sum(stack) if stack else size) > MAX_NODES:
+            raise ScriptError(
+                f"{path}, line {event.start_mark.line + 1}: the script expands to more than "
+                f"{MAX_NODES:,} values (aliases repeat what they point to); use fewer aliases"
+            )
+
+
 def _first_duplicate_key(node: yaml.Node | None) -> yaml.Node | None:
-    """The second occurrence of a repeated mapping key (YAML would silently keep the last)."""
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                if key.value in seen:
-                    return key
-                seen.add(key.value)
-            found = _first_duplicate_key(value)
-            if found is not None:
-                return found
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            found = _first_duplicate_key(item)
-            if found is not None:
-                return found
+    """The second occurrence of a repeated mapping key (YAML would silently keep the last).
+
+    An alias shares its node, so each node is checked once however often it is repeated.
+    """
+    pending, visited = [node], set()
+    while pending:
+        current = pending.pop()
+        if id(current) in visited:
+            continue
+        visited.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, _ in current.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        return key
+                    seen.add(key.value)
+            pending.extend(value for _, value in reversed(current.value))
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(reversed(current.value))
     return None
 
 

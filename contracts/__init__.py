@@ -9,11 +9,12 @@ from contracts.frame import Frame
 from contracts.plan import INTENTS, IntentName, Plan, PlanSource, Step
 from contracts.pose import CHANNELS, ChannelName, ChannelSpec, Pose
 from contracts.speech import VISEMES, SpeechTiming, TimedUnit, Viseme
-from contracts.utterance import Utterance, UtteranceSource
+from contracts.utterance import MAX_UTTERANCE_CHARS, Utterance, UtteranceSource
 
 __all__ = [
     "CHANNELS",
     "INTENTS",
+    "MAX_UTTERANCE_CHARS",
     "VISEMES",
     "ChannelName",
     "ChannelSpec",

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 UtteranceSource = Literal["typed", "voice", "script", "stdin", "fifo", "file", "attract"]
+MAX_UTTERANCE_CHARS = 20_000
+"""The longest text one utterance may carry; longer input is refused, never truncated."""
 
 
 class Utterance(BaseModel):
@@ -25,7 +27,7 @@ class Utterance(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    text: str = Field(max_length=20_000)
+    text: str = Field(max_length=MAX_UTTERANCE_CHARS)
     source: UtteranceSource = "typed"
     language: str | None = None
     started_at: float | None = None

@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from PIL import Image
@@ -116,6 +117,24 @@ class _PngFolderWriter(FrameWriter):
         pass
 
 
+def output_format(path: Path | str) -> Literal["mp4", "gif", "png"]:
+    """The format `open_writer` writes to `path`: its suffix, or "png" for a folder path.
+
+    Cheap and side-effect free, so commands check their output before any work starts.
+
+    Raises:
+        ValueError: an unknown suffix (the message lists the accepted ones).
+    """
+    text = os.fspath(path)
+    path = Path(path)
+    if text.endswith(("/", os.sep)) or path.is_dir() or not path.suffix:
+        return "png"
+    suffix = path.suffix.lower()
+    if suffix in (".mp4", ".gif"):
+        return "mp4" if suffix == ".mp4" else "gif"
+    raise ValueError(f"cannot write {path}: unknown suffix {suffix!r}; use {_SUFFIXES}")
+
+
 def open_writer(path: Path | str, fps: float, size: tuple[int, int]) -> FrameWriter:
     """A writer for `path`, chosen by its suffix.
 
@@ -130,16 +149,8 @@ def open_writer(path: Path | str, fps: float, size: tuple[int, int]) -> FrameWri
         OSError: the location cannot be written (the message names it).
         RuntimeError: .mp4 without a usable ffmpeg (the message says what to install).
     """
-    text = os.fspath(path)
-    path = Path(path)
-    if text.endswith(("/", os.sep)) or path.is_dir() or not path.suffix:
-        return _PngFolderWriter(path, fps, size)
-    suffix = path.suffix.lower()
-    if suffix == ".mp4":
-        return _Mp4Writer(path, fps, size)
-    if suffix == ".gif":
-        return GifWriter(path, fps, size)
-    raise ValueError(f"cannot write {path}: unknown suffix {suffix!r}; use {_SUFFIXES}")
+    writers = {"mp4": _Mp4Writer, "gif": GifWriter, "png": _PngFolderWriter}
+    return writers[output_format(path)](Path(path), fps, size)
 
 
 def read_video_frames(path: Path | str) -> Iterator[np.ndarray]:

@@ -17,6 +17,17 @@ MODIFIERS: tuple[str, ...] = ("ctrl", "alt", "shift", "meta")
 """Modifier names in the order `key_chord` writes them."""
 
 
+NAMED_KEYS: frozenset[str] = frozenset({
+    *(f"f{number}" for number in range(1, 16)),
+    *(f"[{key}]" for key in "0123456789*+-./"),
+    "backspace", "tab", "return", "enter", "escape", "space", "delete", "insert", "home", "end",
+    "page up", "page down", "up", "down", "left", "right", "print screen", "scroll lock",
+    "break", "menu", "help", "clear", "caps lock", "numlock", "sys req", "power", "equals",
+    "euro", "ac back", "alt gr",
+})
+"""Key names (as pygame reports them, lower case) besides single ASCII characters."""
+
+
 def key_chord(key: str, modifiers: set[str] | frozenset[str]) -> str:
     """Canonical key-press name: modifiers in `MODIFIERS` order, then the key ("ctrl+shift+q")."""
     parts = [name for name in MODIFIERS if name in modifiers]
@@ -27,7 +38,7 @@ def parse_chord(chord: str) -> str:
     """Normalise a user-written chord ("Shift+Ctrl+Q") to `key_chord` form ("ctrl+shift+q").
 
     Raises:
-        ValueError: empty parts, an unknown modifier, or no key after the modifiers.
+        ValueError: empty parts, an unknown modifier or key, or no key after the modifiers.
     """
     parts = [part.strip().lower() for part in chord.split("+")]
     if any(not part for part in parts):
@@ -42,6 +53,11 @@ def parse_chord(chord: str) -> str:
         )
     if key in MODIFIERS:
         raise ValueError(f"key combination {chord!r} needs a key after the modifiers")
+    if not ((len(key) == 1 and key.isascii() and key.isprintable()) or key in NAMED_KEYS):
+        raise ValueError(
+            f"key combination {chord!r}: unknown key {key!r}; use a letter, a digit or a key "
+            "name such as f1, escape, space, delete, page up"
+        )
     return key_chord(key, set(mods))
 
 

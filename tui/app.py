@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing.resource_tracker
+import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
+from textual.keys import KEY_ALIASES, Keys
 from textual.screen import Screen
 
 from tui.screens.main import MainScreen
@@ -15,6 +17,7 @@ from tui.widgets.command_input import CommandInput
 
 if TYPE_CHECKING:
     from agent import Conversation, Settings
+    from agent.listener import VoiceListener
 
 
 class ConsoleApp(App[int]):
@@ -28,7 +31,9 @@ class ConsoleApp(App[int]):
         live: False freezes the machine-dependent parts of the screen (the preview shows a
             placeholder; fps, latency and queue depth show "--") for deterministic snapshots.
         keymap: binding id → key, e.g. {"quick.smile": "ctrl+1"} (ids are listed in the footer
-            bindings: `quick.<intent>`, `console.toggle_log`, `input.*`).
+            bindings: `quick.<intent>`, `console.toggle_log`, `voice.push_to_talk`, `input.*`).
+        voice: the voice listener when voice input is on: the voice line, push-to-talk (F12),
+            /voice and /mic.
     """
 
     CSS_PATH = "app.tcss"
@@ -40,18 +45,20 @@ class ConsoleApp(App[int]):
         *,
         live: bool = True,
         keymap: Mapping[str, str] | None = None,
+        voice: VoiceListener | None = None,
     ) -> None:
         super().__init__()
         _start_resource_tracker()
         self.conversation = conversation
         self.live = live
+        self.voice = voice
         if keymap:
             check_keymap(keymap)
             self.set_keymap(dict(keymap))
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen is the app's base screen."""
-        return MainScreen(self.conversation, live=self.live)
+        return MainScreen(self.conversation, live=self.live, voice=self.voice)
 
 
 def binding_ids() -> list[str]:
@@ -74,6 +81,35 @@ def check_keymap(keymap: Mapping[str, str]) -> None:
             )
         if not key.strip():
             raise ValueError(f"console.keymap: the key for {binding_id!r} is empty")
+        for chord in key.split(","):
+            if not is_key_name(chord.strip()):
+                raise ValueError(
+                    f"console.keymap: {binding_id!r} = {key!r}: {chord.strip()!r} is not a key; "
+                    "write keys like 'f1', 'ctrl+1', 'shift+tab' or 'ctrl+shift+up'"
+                )
+
+
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+_NAMED_KEYS = frozenset(
+    key.value.rpartition("+")[2] for key in Keys if not key.value.startswith("<")
+) | frozenset(KEY_ALIASES)
+
+
+def is_key_name(chord: str) -> bool:
+    """True for a key Textual can bind: modifiers joined with '+', then one key, as in
+    "ctrl+shift+up", "f5", "a", "!" or "exclamation_mark" (an ASCII character's Unicode name)."""
+    *mods, key = chord.lower().split("+") if chord else [""]
+    if not key or any(mod not in _MODIFIERS for mod in mods):
+        return False
+    if len(key) == 1 and key.isprintable() and not key.isspace():
+        return True
+    if key in _NAMED_KEYS:
+        return True
+    try:
+        character = unicodedata.lookup(key.replace("_", " "))
+    except KeyError:
+        return False
+    return character.isascii() and character.isprintable()  # "banana" names 🍌, not a key
 
 
 def _start_resource_tracker() -> None:
@@ -95,10 +131,12 @@ def run_console(settings: Settings) -> int:
     """
     from agent import Conversation  # loads the engines; only needed once the console starts
     from agent.components import Assembly, standard_components
+    from agent.listener import VoiceListener
 
     check_keymap(settings.console.keymap)
     conversation = Conversation(settings)
-    with Assembly(conversation, standard_components(settings, "console")):
-        app = ConsoleApp(conversation, keymap=settings.console.keymap)
+    with Assembly(conversation, standard_components(settings, "console")) as assembly:
+        voice = next((c for c in assembly.components if isinstance(c, VoiceListener)), None)
+        app = ConsoleApp(conversation, keymap=settings.console.keymap, voice=voice)
         app.run()
         return app.return_code or 0

@@ -74,11 +74,16 @@ def test_relative_paths_in_the_file_are_relative_to_the_file(
 ) -> None:
     folder = tmp_path / "site"
     folder.mkdir()
-    path = write(folder, 'portrait = "me.jpg"\n[kiosk]\nattract_script = "loop.yaml"\n')
+    path = write(
+        folder,
+        'portrait = "me.jpg"\n[kiosk]\nattract_script = "loop.yaml"\ninput = "feed/in.fifo"\n',
+    )
     monkeypatch.chdir(tmp_path)
     settings = load_settings(path)
     assert settings.portrait == folder / "me.jpg"
     assert settings.kiosk.attract_script == folder / "loop.yaml"
+    assert settings.kiosk.input == str(folder / "feed" / "in.fifo")
+    assert load_settings(write(folder, '[kiosk]\ninput = "stdin"\n')).kiosk.input == "stdin"
 
 
 def test_bad_toml_names_file_and_line(tmp_path: Path) -> None:

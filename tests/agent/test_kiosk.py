@@ -6,13 +6,15 @@ import json
 import os
 import queue
 import threading
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from agent.cues import Cue, Schedule
+from agent.events import ErrorOccurred
 from agent.kiosk import AttractLoop, Kiosk
-from agent.lines import LineReader
+from agent.lines import MAX_LINE_BYTES, READ_SIZE, LineReader, LineSplitter
 from contracts import Plan, Step
 from tests.agent._helpers import make_settings, wait_until
 
@@ -185,14 +187,19 @@ def test_kiosk_takes_text_plays_attract_and_stops(tmp_path: Path) -> None:
     assert after["time"] - visitor["time"] >= 0.3 - 0.002  # type: ignore[operator]
 
 
-def test_fifo_lines_are_logged_escaped_and_transcribed_as_fifo(tmp_path: Path) -> None:
+def test_fifo_lines_are_logged_and_transcribed_and_the_operator_combination_ends_it(
+    tmp_path: Path,
+) -> None:
+    """One kiosk session: a FIFO line is transcribed as "fifo" and logged at info with its
+    control characters escaped; then the operator's key combination ends the kiosk."""
     fifo = tmp_path / "in.fifo"
     os.mkfifo(fifo)
     settings = make_settings(
         tmp_path, window={"size": [96, 96]}, kiosk={"input": str(fifo), "attract": False}
     )
     kiosk = Kiosk(settings, announce=lambda line: None)
-    runner = threading.Thread(target=kiosk.run)
+    result: list[int] = []
+    runner = threading.Thread(target=lambda: result.append(kiosk.run()))
     runner.start()
     try:
         wait_until(lambda: kiosk.conversation.window_state == "open", timeout=30.0)
@@ -206,24 +213,6 @@ def test_fifo_lines_are_logged_escaped_and_transcribed_as_fifo(tmp_path: Path) -
 
         wait_until(lambda: said(), what="the line in the transcript")
         assert said() == [("fifo", "웃어\x1b]0;owned\x07줘")]
-    finally:
-        kiosk.request_stop("test over")
-        runner.join(20.0)
-    log = (tmp_path / "data" / "logs" / "kiosk.log").read_text(encoding="utf-8")
-    assert "kiosk heard (fifo): 웃어\\x1b]0;owned\\x07줘\n" in log
-    assert "\x1b" not in log and "\x07" not in log
-
-
-def test_operator_key_combination_ends_the_kiosk(tmp_path: Path) -> None:
-    settings = make_settings(
-        tmp_path, window={"size": [96, 96]}, kiosk={"input": str(tmp_path / "none.txt")}
-    )
-    kiosk = Kiosk(settings, announce=lambda line: None)
-    result: list[int] = []
-    runner = threading.Thread(target=lambda: result.append(kiosk.run()))
-    runner.start()
-    try:
-        wait_until(lambda: kiosk.conversation.window_state == "open", timeout=30.0)
         sink = kiosk.conversation._window.sink  # the real window process, as the operator's
         assert sink is not None  # keyboard would reach it
         sink.post_key("ctrl+shift+q")
@@ -234,3 +223,63 @@ def test_operator_key_combination_ends_the_kiosk(tmp_path: Path) -> None:
     assert result == [0]
     log = (tmp_path / "data" / "logs" / "kiosk.log").read_text(encoding="utf-8")
     assert "kiosk stopping: window ctrl+shift+q" in log
+    assert "kiosk heard (fifo): 웃어\\x1b]0;owned\\x07줘\n" in log
+    assert "\x1b" not in log and "\x07" not in log
+
+
+def test_an_over_long_line_is_refused_and_the_kiosk_goes_on(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.touch()
+    settings = make_settings(
+        tmp_path, window={"size": [96, 96]}, kiosk={"input": str(feed), "attract": False}
+    )
+    kiosk = Kiosk(settings, announce=lambda line: None)
+    errors: list[str] = []
+    kiosk.conversation.subscribe(
+        lambda event: errors.append(event.message) if isinstance(event, ErrorOccurred) else None
+    )
+    result: list[int] = []
+    runner = threading.Thread(target=lambda: result.append(kiosk.run()))
+    runner.start()
+    try:
+        wait_until(kiosk._reader.ready.is_set, timeout=30.0, what="the input positioned")
+        path = kiosk.conversation.transcript_path
+        with feed.open("a", encoding="utf-8") as handle:
+            handle.write("웃" * 25_000 + "\n" + "x" * 500_000 + "\n웃어줘\n")
+
+        def utterances() -> list[object]:
+            records = [json.loads(line) for line in path.read_text().splitlines()]
+            return [r["text"] for r in records if r["kind"] == "utterance"]
+
+        wait_until(lambda: utterances() == ["웃어줘"], timeout=20.0, what="the next line played")
+        assert runner.is_alive()
+        assert any("25,000 characters was refused" in message for message in errors)
+    finally:
+        kiosk.request_stop("test over")
+        runner.join(20.0)
+    assert result == [0]
+    log = (tmp_path / "data" / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    assert "a line longer than 80000 bytes was skipped" in log
+
+
+def test_a_line_without_end_costs_bounded_memory() -> None:
+    splitter = LineSplitter("test")
+    chunk = b"y" * READ_SIZE
+    tracemalloc.start()
+    try:
+        for _ in range(100_000_000 // READ_SIZE):  # 100 MB without a newline
+            assert splitter.feed(chunk) == []
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * MAX_LINE_BYTES  # the old reader held all 100 MB (and copied it each read)
+    assert splitter.feed(b"tail\nwink at me\n") == [b"wink at me"]
+    assert splitter.skipped == 1
+
+
+def test_line_splitter_keeps_lines_up_to_the_limit_and_the_unterminated_last_one() -> None:
+    splitter = LineSplitter("test", limit=10)
+    assert splitter.feed(b"0123456789\n01234") == [b"0123456789"]
+    assert splitter.feed(b"56789A\nok") == []  # 11 bytes: skipped
+    assert splitter.finish() == [b"ok"]
+    assert splitter.skipped == 1

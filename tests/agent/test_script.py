@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.cues import HELD_EXPRESSION_S, schedule_script
+from agent.cues import schedule_script
 from agent.script import ScriptError, load_script, parse_script
 from animator.timeline import Timeline, load_presets
 from contracts import Plan, Step
@@ -129,7 +129,9 @@ def test_held_expression_lets_the_next_event_start_soon(tmp_path: Path) -> None:
     )
     schedule = schedule_script(script, load_interpreter())
     attack = load_presets().get("look_left").attack
-    assert schedule.cues[1].at == pytest.approx(attack + HELD_EXPRESSION_S)
+    # a held expression counts as done 2 s after it has arrived (stated here, not read from
+    # agent.cues, so a changed constant shows)
+    assert schedule.cues[1].at == pytest.approx(attack + 2.0)
 
 
 def test_time_going_backwards_names_the_line(tmp_path: Path) -> None:
@@ -220,4 +222,38 @@ def test_a_key_given_twice_names_its_second_line(tmp_path: Path) -> None:
     message = error_of(tmp_path, "events:\n  - say: 웃어줘\n    say: wink at me\n")
     assert message.endswith(
         "show.yaml, line 3: key 'say' appears twice in the same mapping; keep one"
+    )
+
+
+def alias_bomb(levels: int) -> str:
+    """A 'billion laughs' script: each level repeats the previous one nine times."""
+    lines = ["l0: &l0 [" + ", ".join(["lol"] * 9) + "]"]
+    for level in range(1, levels):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\nevents:\n  - say: hi\n"
+
+
+def test_an_alias_bomb_is_refused_at_once_with_its_line(tmp_path: Path) -> None:
+    text = alias_bomb(12)  # 9**12 values once expanded, from under 1 kB
+    assert len(text.encode()) < 1000
+    message = error_of(tmp_path, text)
+    assert message == (
+        f"{tmp_path / 'show.yaml'}, line 7: the script expands to more than 1,000,000 values "
+        "(aliases repeat what they point to); use fewer aliases"
+    )
+
+
+def test_aliases_within_bounds_still_work(tmp_path: Path) -> None:
+    text = (
+        "events:\n  - &wink {plan: {steps: [{intent: wink}]}}\n  - pause: 0.5\n  - *wink\n"
+    )
+    script = load_script(script_file(tmp_path, text))
+    assert [e.plan.steps[0].intent for e in script.events if e.plan] == ["wink", "wink"]
+
+
+def test_deep_nesting_is_a_clear_error(tmp_path: Path) -> None:
+    message = error_of(tmp_path, "seed: 1\nevents: " + "[" * 2000 + "]" * 2000 + "\n")
+    assert message == (
+        f"{tmp_path / 'show.yaml'}, line 2: lists and mappings are nested more than 32 levels "
+        "deep; flatten the script"
     )
