@@ -24,6 +24,7 @@ from pydantic_settings import (
 )
 
 from agent._files import not_a_regular_file
+from intents.llm.settings import LLMSettings
 from renderer.window_types import parse_chord
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +33,8 @@ DEFAULT_PORTRAIT = ASSETS_DIR / "portrait.png"
 CONFIG_ENV = "AVATAR_CONFIG"
 EngineName = Literal["auto", "liveportrait", "fallback"]
 ENGINE_NAMES: tuple[EngineName, ...] = typing.get_args(EngineName)
+BackendName = Literal["torch", "onnxruntime", "tensorrt"]
+BACKEND_NAMES: tuple[BackendName, ...] = typing.get_args(BackendName)
 MIN_FPS, MAX_FPS = 1.0, 120.0
 """The one frame-rate range: live loop, `--fps` and scripts."""
 MAX_SEED = 2**32 - 1
@@ -243,6 +246,9 @@ class Settings(BaseSettings):
     """Folder holding the model weights (None: the user cache the `models` command downloads to)."""
     device: str | None = None
     """Torch device for LivePortrait ("cuda", "cuda:1", "cpu"; None: CUDA when available)."""
+    backend: BackendName = "torch"
+    """What runs the LivePortrait networks: "torch", "onnxruntime" (TensorRT → CUDA → CPU
+    providers) or "tensorrt" (engines built once and cached; needs an NVIDIA GPU)."""
     target_fps: float = 30.0
     """Frames per second the live loop aims for; slow engines show fewer frames, never slower
     motion."""
@@ -260,6 +266,8 @@ class Settings(BaseSettings):
     """Spoken commands."""
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
     """The avatar's voice."""
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    """The conversational LLM behind the classifier (`[llm]`): model or server, persona, memory."""
     web: WebSettings = Field(default_factory=WebSettings)
     """The web API and page (`avatar serve`)."""
 
