@@ -56,7 +56,8 @@ def page_on(tmp_path: Path) -> Iterator[tuple[Served, object]]:
 
 def _box(page: object, box: tuple[int, int, int, int]) -> np.ndarray:
     values = page.evaluate(READ_BOX, list(box))  # type: ignore[attr-defined]
-    return np.asarray(values, dtype=np.float64).reshape(box[3] - box[1], box[2] - box[0], 4)[..., :3]
+    pixels = np.asarray(values, dtype=np.float64)
+    return pixels.reshape(box[3] - box[1], box[2] - box[0], 4)[..., :3]
 
 
 def _shot(page: object, tmp_path: Path, name: str) -> Path:
