@@ -168,3 +168,18 @@ def test_the_page_asks_for_the_token_once(tmp_path: Path) -> None:
         page.wait_for_function("document.getElementById('status').textContent.includes('fps')")
         assert len(asked) == 1 and "token" in asked[0]
         browser.close()
+
+
+def test_the_page_fits_a_phone(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with serving(tmp_path) as served, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+        page.goto(served.url + "/")
+        page.wait_for_function("document.getElementById('live').naturalWidth === 512")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+        live = page.locator("#live").bounding_box()
+        assert live is not None and 300 <= live["width"] <= 390
+        _shot(page, tmp_path, "phone")
+        browser.close()
