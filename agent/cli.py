@@ -143,14 +143,23 @@ def _add_render(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
 
 
 def _add_play(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    play = commands.add_parser("play", help="play a script live in the window")
+    play = commands.add_parser(
+        "play", help="play a script live in the window",
+        description="Play a YAML script live in the pygame window at wall-clock pace, through "
+        "the same interpreter and engine as the console; `avatar render` makes a video instead.",
+    )
     play.add_argument("script", type=Path, help="YAML script")
     _add_common(play, suppress=True)
     play.set_defaults(func=_commands.run_play)
 
 
 def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    bench = commands.add_parser("bench", help="measure engine and interpreter speed")
+    bench = commands.add_parser(
+        "bench", help="measure engine and interpreter speed",
+        description="Measure speed and print the figures (text, or one JSON object with "
+        "--json): the fallback engine's frames per second, LivePortrait per stage and batch "
+        "size, or the intent interpreter's latency.",
+    )
     bench.add_argument(
         "--engine", dest="bench_engine", choices=("fallback", "liveportrait", "intents"),
         default="fallback", help="what to measure (default: fallback)",
