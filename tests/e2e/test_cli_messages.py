@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import time
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from contracts import INTENTS
 from tests.e2e._helpers import AVATAR, avatar, avatar_env
 
 MISSING_WEIGHTS = "LivePortrait weights not found"
@@ -64,3 +66,17 @@ def test_every_command_describes_itself_in_help(command: str, words: str) -> Non
     result = avatar(command, "--help")
     assert result.returncode == 0
     assert words in " ".join(result.stdout.split())
+
+
+def test_plan_list_shows_the_whole_vocabulary() -> None:
+    result = avatar("plan", "--list")
+    assert result.returncode == 0, result.stderr
+    rows = [line.split()[0] for line in result.stdout.splitlines()]
+    assert rows == list(INTENTS)
+    kiss = next(line for line in result.stdout.splitlines() if line.startswith("kiss"))
+    assert "puckers the lips" in kiss and "뽀뽀해줘" in kiss
+    as_json = avatar("plan", "--list", "--json")
+    entries = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert [entry["intent"] for entry in entries] == list(INTENTS)
+    assert entries[0] == {"intent": "smile", "does": "smiles, then returns",
+                          "examples": ["웃어줘", "smile"]}
