@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from contracts.vocabulary import VOCABULARY
 from tui.commands import ParsedCommand, help_rows
-from tui.quick_keys import QUICK_KEYS
-from tui.widgets.status_bar import WINDOW_NOTICES
+from tui.quick_keys import QUICK_KEYS, quick_key_of
+from tui.widgets.status_bar import STATUS_BAR_HELP, WINDOW_NOTICES
 
 if TYPE_CHECKING:
     from agent import Conversation
@@ -83,9 +84,36 @@ def _window(conversation: Conversation, argument: str) -> CommandOutcome:
     return CommandOutcome(notes=(WINDOW_NOTICES.get(state, f"window {state}"),))
 
 
+KEY_ROWS: tuple[tuple[str, str], ...] = (
+    ("F9", "show or hide the log panel"),
+    ("Ctrl+P", "command palette: every command, expression, engine and portrait switch"),
+    ("↑ / ↓", "input history: bring back earlier lines"),
+    ("Tab / →", "complete a command, its argument or a file path"),
+    ("Ctrl+Q", "quit"),
+)
+"""The console's other keys (defaults; [console.keymap] in the config remaps them)."""
+
+
 def _help(conversation: Conversation, argument: str) -> CommandOutcome:
-    rows = (*help_rows(), *((quick.key.upper(), quick.intent) for quick in QUICK_KEYS))
+    rows = (
+        *help_rows(),
+        *((quick.key.upper(), quick.intent) for quick in QUICK_KEYS),
+        *KEY_ROWS,
+        ("status bar", STATUS_BAR_HELP),
+    )
     return CommandOutcome(table=rows)
+
+
+def _intents(conversation: Conversation, argument: str) -> CommandOutcome:
+    rows = []
+    for entry in VOCABULARY:
+        key = quick_key_of(entry.intent)
+        name = f"{entry.intent} ({key.upper()})" if key else entry.intent
+        rows.append((name, f"{entry.does} — {' · '.join(entry.examples)}"))
+    return CommandOutcome(
+        notes=("Type any of these (or your own words); Ctrl+P plays one directly.",),
+        table=tuple(rows),
+    )
 
 
 def _quit(conversation: Conversation, argument: str) -> CommandOutcome:
@@ -98,6 +126,7 @@ _HANDLERS: dict[str, Callable[[Conversation, str], CommandOutcome]] = {
     "engine": _engine,
     "record": _record,
     "window": _window,
+    "intents": _intents,
     "help": _help,
     "quit": _quit,
 }

@@ -69,6 +69,7 @@ COMMANDS: tuple[SlashCommand, ...] = (
         needs_argument=True,
     ),
     SlashCommand("window", "/window", "reopen the avatar window and show its state"),
+    SlashCommand("intents", "/intents", "list every expression: what it does, how to ask"),
     SlashCommand("help", "/help", "list the commands and quick keys"),
     SlashCommand("quit", "/quit", "leave the console"),
 )

@@ -28,7 +28,12 @@ METRICS_HELP = (
     "sent to the window that it has not drawn yet; the window skips to the newest, so 0 or 1 "
     "is healthy."
 )
-"""Hover text of the status bar; /help shows it too."""
+"""Hover text of the status bar."""
+STATUS_BAR_HELP = (
+    "p50/p95: ms from Enter to the new expression; frames waiting: sent to the window but "
+    "not drawn yet (0 or 1 is healthy)"
+)
+"""The same, short, for /help."""
 WINDOW_NOTICES: dict[str, str] = {
     "unavailable": "window unavailable — using the terminal preview",
     "crashed": "window crashed — using the terminal preview; /window reopens it",
