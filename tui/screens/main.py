@@ -222,6 +222,7 @@ class MainScreen(Screen[None]):
 
     def _show_status(self, status: Status) -> None:
         self.query_one(StatusBar).status = status
+        self.query_one(PortraitPreview).face_box = status.face_box
         self.query_one(NoticeBar).notices = tuple(degraded_notices(status))
         for note in status.notes:
             if note not in self._notes_logged:
