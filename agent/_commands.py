@@ -57,6 +57,7 @@ def settings_from_args(args: argparse.Namespace, **overrides: Any) -> Settings:
     flags = {
         "portrait": getattr(args, "portrait", None), "engine": getattr(args, "engine", None),
         "face": getattr(args, "face", None),
+        "speech": {"muted": True} if getattr(args, "mute", None) else None,
     }
     return load_settings(getattr(args, "config", None), **{**flags, **overrides})
 
@@ -232,12 +233,22 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
 
         # one frame per call: batching does not apply
         return {**fallback_bench(**frames), "large_portrait": run_large_bench(**frames)}
+    if args.bench_engine == "tts":
+        from voice.tts.bench import run_bench as tts_bench
+
+        return tts_bench(**({"utterances": args.frames} if args.frames else {}))
     if args.bench_engine == "liveportrait":
         from animator.liveportrait.bench import run_bench as liveportrait_bench
 
         return liveportrait_bench(
             batches=args.batches, device=args.device, models_dir=args.models_dir, **frames
         )
+    if args.bench_engine == "voice":
+        from agent.voice_bench import run_bench as voice_bench
+
+        return voice_bench(models_dir=args.models_dir, **(
+            {"utterances": args.frames} if args.frames else {}
+        ))
     try:
         from intents.bench import run_bench as intents_bench
     except ImportError as exc:

@@ -17,7 +17,7 @@ from pathlib import Path
 from agent._bus import EventBus
 from agent._loop import TickLoop
 from agent._window import WindowSupervisor
-from agent.events import FrameRendered
+from agent.events import Event, FrameRendered, SpeakingChanged, SpeechAudio
 from agent.metrics import LatencyStats, RateMeter, Smoothed
 from agent.recording import Recorder
 from animator.player import Player
@@ -107,6 +107,16 @@ class FramePump:
         with self._lock:
             recorder, self._recorder = self._recorder, None
         return recorder.close() if recorder is not None else None
+
+    def hear(self, event: Event) -> None:
+        """Bus subscriber: the speech the avatar plays goes into a running recording."""
+        recorder = self._recorder
+        if recorder is None:
+            return
+        if isinstance(event, SpeechAudio):
+            recorder.add_speech(event.audio, event.sample_rate, event.at)
+        elif isinstance(event, SpeakingChanged) and not event.speaking:
+            recorder.cut_speech(time.monotonic())
 
     def _tick(self, now: float) -> None:
         """Render the pose for when the frame will be seen and deliver it.

@@ -106,6 +106,10 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         help="auto: LivePortrait when its weights are present, else the fallback",
     )
     parser.add_argument(
+        "--mute", action="store_true", default=default,
+        help="no sound from the avatar's voice (the mouth still moves)",
+    )
+    parser.add_argument(
         "--log-level", choices=LOG_LEVELS, default=argparse.SUPPRESS if suppress else "warning",
         help="logging detail; 'debug' also shows tracebacks",
     )
@@ -161,7 +165,8 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "size, or the intent interpreter's latency.",
     )
     bench.add_argument(
-        "--engine", dest="bench_engine", choices=("fallback", "liveportrait", "intents"),
+        "--engine", dest="bench_engine",
+        choices=("fallback", "liveportrait", "intents", "tts", "voice"),
         default="fallback", help="what to measure (default: fallback)",
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
@@ -199,13 +204,14 @@ def _add_faces(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _register_external(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """`plan` and `models` belong to their packages, `listen` and `voice` to `agent.voice_cli`;
     they set `func` themselves."""
-    from agent import voice_cli
+    from agent import say_cli, voice_cli
     from intents import cli as intents_cli
     from models import cli as models_cli
 
     intents_cli.register(commands)
     models_cli.register(commands)
     voice_cli.register(commands)
+    say_cli.register(commands)
 
 
 def _parse_size(text: str) -> tuple[int, int]:

@@ -95,4 +95,8 @@ def standard_components(settings: Settings, front_end: FrontEnd) -> list[Compone
         from agent.listener import VoiceListener  # loads no model until started
 
         components.append(VoiceListener(settings, front_end))
+    if settings.speech.enabled:
+        from agent.speaker import Speaker  # opens no device until started
+
+        components.append(Speaker(settings))
     return components

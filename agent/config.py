@@ -195,6 +195,8 @@ class VoiceSettings(BaseModel):
     """When set (e.g. "하나"), only utterances that start with this name act."""
     ptt_timeout_s: float = Field(default=8.0, gt=0.0, le=120.0)
     """Push-to-talk gives up after this long without speech."""
+    talk_key: str = "space"
+    """Key in the portrait window that starts push-to-talk (the console also has F12)."""
 
 
 class Settings(BaseSettings):

@@ -40,12 +40,14 @@ from animator.engines import ENGINE_CHOICES, create_engine
 from animator.errors import PortraitError
 from animator.player import Player
 from animator.timeline import Timeline
+from animator.timeline.lipsync import AudioClock
 from contracts import (
     MAX_UTTERANCE_CHARS,
     Engine,
     EngineInfo,
     Frame,
     Plan,
+    SpeechTiming,
     Utterance,
     UtteranceSource,
 )
@@ -106,6 +108,7 @@ class Conversation:
         self._notes: dict[str, tuple[str, ...]] = {}
         self._components: dict[str, str] = {}
         self._bus.subscribe(self._track_component)
+        self._bus.subscribe(self._pump.hear)
         self._last_status: Status | None = None
         self._next_status = 0.0
 
@@ -207,6 +210,19 @@ class Conversation:
             if utterance is not None:
                 self._receive(utterance)
             return self._start(plan, utterance, 0.0)
+
+    def speak_along(
+        self, plan_id: int, timing: SpeechTiming | None, clock: AudioClock | None = None
+    ) -> None:
+        """The mouth of plan `plan_id` follows a voice: `timing` (its units) on `clock`
+        (monotonic time → seconds of the line heard, the sound card's clock); None: the voice
+        stopped now, the mouth closes. The speaker calls it for every sentence it adds."""
+        player = self._require(self._player)
+        if timing is None:
+            player.hush(time.monotonic())
+        else:
+            assert clock is not None, "a voice line needs its clock"
+            player.speak(plan_id, timing, clock)
 
     def interrupt(self, reason: str) -> None:
         """Barge-in: whoever speaks now (typed text, voice activity, a remote command) stops the

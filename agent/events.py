@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+
 from contracts import EngineInfo, Plan, Utterance
 
 WindowState = Literal["open", "closed", "crashed", "unavailable", "disabled"]
@@ -229,6 +231,32 @@ class SpeakingChanged:
     plan_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class SpeechMuted:
+    """The operator muted or unmuted the avatar's voice (`/mute`); the mouth still moves.
+
+    Attributes:
+        muted: True for no sound.
+    """
+
+    muted: bool
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SpeechAudio:
+    """A piece of the avatar's speech went to the sound card (a running recording keeps it).
+
+    Attributes:
+        audio: (N,) float32 mono samples as played (volume applied).
+        sample_rate: samples per second.
+        at: monotonic time its first sample is heard.
+    """
+
+    audio: np.ndarray
+    sample_rate: int
+    at: float
+
+
 Event = (
     UtteranceReceived
     | PlanStarted
@@ -246,4 +274,6 @@ Event = (
     | SpeechEnded
     | TranscriptPartial
     | SpeakingChanged
+    | SpeechMuted
+    | SpeechAudio
 )

@@ -25,10 +25,11 @@ from agent.components import Assembly, standard_components
 from agent.config import Settings
 from agent.conversation import Conversation
 from agent.cues import Cue, Schedule, schedule_script
-from agent.events import Event, ExitRequested
-from agent.lines import LineReader, printable
+from agent.events import Event, ExitRequested, SpeechStarted
+from agent.lines import LineReader
 from agent.script import Script, ScriptEvent, load_script
 from contracts import Utterance
+from contracts.text import printable
 from intents import load_interpreter
 
 log = logging.getLogger("avatar.agent")
@@ -113,6 +114,7 @@ class Kiosk:
         self.settings = settings.model_copy(update={"window": window})
         self._announce = announce
         self._stop = threading.Event()
+        self._spoken = threading.Event()  # speech counts as input: it ends the attract loop
         self.conversation = Conversation(self.settings, window=True, supervised=True)
         self._assembly = Assembly(
             self.conversation, standard_components(self.settings, "kiosk")
@@ -161,6 +163,10 @@ class Kiosk:
                 if self._attract is not None:
                     self._attract.reset(now)
                 self.conversation.submit(text, source=source)
+            if self._spoken.is_set():  # the voice listener submitted what it heard itself
+                self._spoken.clear()
+                if self._attract is not None:
+                    self._attract.reset(now)
             if self._attract is not None:
                 for cue in self._attract.due(now):
                     self._play_attract(cue)
@@ -186,11 +192,16 @@ class Kiosk:
     def _on_event(self, event: Event) -> None:
         if isinstance(event, ExitRequested):
             self.request_stop(f"{event.source} {event.detail}".strip())
+        elif isinstance(event, SpeechStarted):
+            self._spoken.set()
 
     def _announce_start(self) -> None:
         status = self.conversation.status()
         for note in status.notes:
             self._announce(note)
+        voice = status.component("voice")
+        if voice:
+            self._announce(f"voice: {voice}")
         combo = self.settings.window.exit_combo
         self._announce(
             f"kiosk running with the {status.engine.status_line()}; window {status.window}; "

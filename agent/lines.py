@@ -185,12 +185,3 @@ class LineSplitter:
             return True
         self._pending += part
         return False
-
-
-def printable(text: str) -> str:
-    """`text` safe to log or show on a terminal: control characters (ESC, CR, BEL, ...) become
-    escapes such as \\x1b, so input cannot move the cursor or retitle the terminal."""
-    return "".join(
-        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
-        for char in text
-    )

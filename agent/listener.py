@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,8 +25,9 @@ from agent.events import (
     SpeechEnded,
     SpeechStarted,
     TranscriptPartial,
+    WindowKeyPressed,
 )
-from contracts import INTENTS, Plan, Step, Utterance
+from contracts import Plan, Step, Utterance
 from voice.listener import Heard, Listener, ListenerEvents, Mode, Phase, strip_wake_name
 from voice.sources import AudioSource, InputDevice, MicrophoneSource, list_input_devices
 
@@ -51,11 +53,19 @@ the transcript's plan preempts it (or `CUE_RELEASE` when the speech gave no text
 CUE_RELEASE = Plan(steps=[Step(intent="neutral", intensity=1.0)], source="script")
 """Back to rest when the speech under the cue was noise."""
 
-_KOREAN_COMMANDS = (
-    "웃어줘", "활짝 웃어", "크게 웃어", "윙크", "윙크해줘", "눈 깜빡여", "눈 감아", "고개 끄덕여",
-    "고개 저어", "왼쪽 봐", "오른쪽 봐", "위를 봐", "아래를 봐", "놀라", "슬퍼", "화내", "뽀뽀",
-    "두 번", "세 번", "말해봐",
+ENGLISH_COMMANDS = (
+    "Smile.", "Wink twice.", "Nod your head.", "Nod twice.", "Blink three times.",
+    "Shake your head twice.", "Look left.", "Look right.", "Look up.", "Look down.", "Laugh.",
+    "Close your eyes.", "Look surprised.", "Blow me a kiss.",
 )
+"""Example commands that prime the decoder: written as sentences, they favour the command words
+far more than a bare word list (tiny.en heard "nod twice" as "not twice" with the list)."""
+KOREAN_COMMANDS = (
+    "웃어줘.", "윙크해줘.", "두 번 윙크해줘.", "고개 끄덕여.", "고개 저어.", "눈 깜빡여.",
+    "눈 감아.", "왼쪽 봐.", "오른쪽 봐.", "위를 봐.", "아래를 봐.", "놀란 표정 지어줘.",
+    "크게 웃어.", "뽀뽀해줘.",
+)
+HEARD_KEPT = 200
 NO_MICROPHONE = "no microphone — typing still works; plug one in, then /mic list and /mic use N"
 MODE_LABELS = {
     Mode.OFF: "off",
@@ -75,13 +85,9 @@ PHASE_LABELS = {
 
 
 def command_prompt(language: str) -> str:
-    """The decoder prompt that favours short commands: the intent names (and Korean commands)."""
-    english = ", ".join(name.replace("_", " ") for name in INTENTS if name not in ("chat",))
-    english = f"Smile, wink twice, {english}, then, once, twice, three times."
-    if language == "en":
-        return english
-    korean = ", ".join(_KOREAN_COMMANDS)
-    return korean if language == "ko" else f"{korean}. {english}"
+    """The decoder prompt that favours short commands, in the spoken language ("auto": both)."""
+    english, korean = " ".join(ENGLISH_COMMANDS), " ".join(KOREAN_COMMANDS)
+    return {"en": english, "ko": korean}.get(language, f"{korean} {english}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,7 @@ class VoiceMeter:
         overflows: audio blocks lost so far.
         state: the one-line state (same as the last `ComponentStateChanged`).
         problem: True when voice is degraded.
+        model: the speech model's short name or its note ("English only (tiny.en) — ...").
     """
 
     mode: str
@@ -103,6 +110,7 @@ class VoiceMeter:
     overflows: int
     state: str
     problem: bool
+    model: str = ""
 
 
 class VoiceListener(ListenerEvents):
@@ -139,8 +147,8 @@ class VoiceListener(ListenerEvents):
         self._problem = False
         self._cue_shown = False
         self._lock = threading.Lock()
-        self.heard: list[Heard] = []
-        """Every recognised utterance of this session, in order (tests, the benchmark)."""
+        self.heard: deque[Heard] = deque(maxlen=HEARD_KEPT)
+        """The latest recognised utterances, oldest first (tests, the benchmark)."""
 
     # ----------------------------------------------------------------- Component
 
@@ -229,6 +237,7 @@ class VoiceListener(ListenerEvents):
             overflows=self._overflows,
             state=self._state,
             problem=self._problem,
+            model=self._model_label(),
         )
 
     @property
@@ -380,15 +389,20 @@ class VoiceListener(ListenerEvents):
     def _on_event(self, event: Event) -> None:
         if isinstance(event, SpeakingChanged) and self._listener is not None:
             self._listener.mute(event.speaking)
+        elif isinstance(event, WindowKeyPressed) and event.key == self.voice.talk_key:
+            threading.Thread(target=self.push_to_talk, name="voice-talk-key", daemon=True).start()
+
+    def _model_label(self) -> str:
+        choice = self._choice
+        if choice is None:
+            return ""
+        return choice.note or choice.name.removeprefix("whisper-")
 
     def _state_line(self, phase: Phase) -> str:
         listener = self._listener
         mode = listener.mode if listener is not None else Mode.OFF
-        parts = [MODE_LABELS[mode], PHASE_LABELS[phase]]
-        choice = self._choice
-        if choice is not None:
-            parts.append(choice.note or choice.name.removeprefix("whisper-"))
-        return " · ".join(parts)
+        parts = [MODE_LABELS[mode], PHASE_LABELS[phase], self._model_label()]
+        return " · ".join(part for part in parts if part)
 
     def _report(self, state: str, *, problem: bool = False) -> None:
         self._state, self._problem = state, problem

@@ -14,6 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from agent.soundtrack import write_speech
 from contracts import Frame
 from renderer import open_writer
 
@@ -57,6 +58,8 @@ class Recorder:
         self._t0: float | None = None
         self._slots_written = 0
         self._last: np.ndarray | None = None
+        self._speech: list[tuple[float, np.ndarray]] = []  # (monotonic time heard, samples)
+        self._speech_rate = 0
 
     def add(self, frame: Frame) -> None:
         """Append `frame` at the slot its time falls in, repeating the previous one for gaps."""
@@ -78,11 +81,49 @@ class Recorder:
             self._slots_written = slot + 1
             self._last = image
 
+    def add_speech(self, audio: np.ndarray, sample_rate: int, at: float) -> None:
+        """Keep `audio`, heard from monotonic time `at`, for the recording's sound."""
+        with self._lock:
+            if self._writer is not None:
+                self._speech.append((at, np.asarray(audio, dtype=np.float32)))
+                self._speech_rate = sample_rate
+
+    def cut_speech(self, at: float) -> None:
+        """The speech stopped at monotonic time `at` (barge-in): drop what would follow."""
+        with self._lock:
+            rate = self._speech_rate
+            self._speech = [
+                (start, audio[: max(0, round((at - start) * rate))])
+                for start, audio in self._speech
+            ]
+
     def close(self) -> Path:
-        """Finish the file and return its path (idempotent)."""
+        """Finish the file and return its path (idempotent); speech heard while recording goes
+        into the mp4 (AAC) or a .wav beside it."""
         with self._lock:
             writer, self._writer = self._writer, None
+            speech = self._speech_track()
         if writer is not None:
-            writer.close()
+            if speech is None:
+                writer.close()
+            else:
+                audio, rate = speech
+                path = self.path
+                writer.close(before_commit=lambda staged: write_speech(path, staged, audio, rate))
             log.info("recording written: %s", self.path)
         return self.path
+
+    def _speech_track(self) -> tuple[np.ndarray, int] | None:
+        """The speech on the recording's clock (frame slot 0 = sample 0), None without any."""
+        rate = self._speech_rate
+        if not self._speech or self._t0 is None or not self._slots_written:
+            return None
+        track = np.zeros(round(self._slots_written / self._fps * rate), dtype=np.float32)
+        for at, audio in self._speech:
+            start = round((at - self._t0) * rate)
+            clip = audio[max(0, -start) :]
+            start = max(0, start)
+            end = min(len(track), start + len(clip))
+            if end > start:
+                track[start:end] = clip[: end - start]
+        return track, rate

@@ -17,15 +17,21 @@ from agent._portrait import prepare_portrait, read_portrait
 from agent.config import Settings
 from agent.cues import Cue, Schedule, schedule_script
 from agent.recording import fit_image
-from agent.script import load_script
-from agent.soundtrack import LineBook, Soundtrack, build_soundtrack, line_clock
+from agent.script import Script, load_script
+from agent.soundtrack import (
+    LineBook,
+    Soundtrack,
+    build_soundtrack,
+    line_clock,
+    speech_path,
+    write_speech,
+)
 from animator.engines import create_engine
 from animator.player import Player
 from animator.timeline import Timeline
 from contracts import EngineInfo, Frame, SpeechTiming
 from intents import load_interpreter
-from renderer import SPEECH_WAV, open_writer
-from renderer.soundtrack import replace_with_sound, write_wav
+from renderer import open_writer
 
 log = logging.getLogger("avatar.agent")
 
@@ -105,6 +111,14 @@ class RenderJob:
         self.duration = schedule.duration
         self.total_frames = frame_count(schedule.duration, fps)
 
+    @property
+    def spoken(self) -> list[tuple[float, float]]:
+        """(start, end) in script seconds of every line the render speaks, in order."""
+        track, cues = self._soundtrack, self._schedule.cues
+        if track is None:
+            return []
+        return [(cues[i].at, cues[i].at + t.duration) for i, t in sorted(track.timings.items())]
+
     def write(
         self,
         out: str | Path,
@@ -141,35 +155,25 @@ class RenderJob:
         )
 
     def _write_sound(self, out: Path, staged: Path) -> None:
-        """The speech into the staged mp4, or as a .wav in the staged PNG folder / beside a GIF,
-        before the output is put in place."""
+        """The speech into the staged output before it is put in place."""
         track = self._soundtrack
-        if track is None or not track.timings:
-            return
-        if out.suffix.lower() == ".mp4":
-            replace_with_sound(staged, track.audio, track.sample_rate)
-        else:
-            write_wav(_wav_path(out, staged), track.audio, track.sample_rate)
+        if track is not None and track.timings:
+            write_speech(out, staged, track.audio, track.sample_rate)
 
     def _sound_path(self, out: Path) -> Path | None:
         """Where the speech ended up: in the mp4 itself, else the .wav (None when silent)."""
         if self._soundtrack is None or not self._soundtrack.timings:
             return None
-        return out if out.suffix.lower() == ".mp4" else _wav_path(out, out)
-
-
-def _wav_path(out: Path, folder: Path) -> Path:
-    """The .wav beside a GIF `out`, or `speech.wav` inside a PNG `folder`."""
-    return out.with_suffix(".wav") if out.suffix else folder / SPEECH_WAV
+        return speech_path(out)
 
 
 def prepare_render(
-    script_path: str | Path, settings: Settings, options: RenderOptions | None = None
+    script_path: str | Path | Script, settings: Settings, options: RenderOptions | None = None
 ) -> RenderJob:
     """Load the script, the engine and the portrait, and schedule the cues.
 
     Args:
-        script_path: the YAML script.
+        script_path: the YAML script (or a `Script` made in code, as `avatar say -o` does).
         settings: portrait, engine, models dir and device when neither script nor options say.
         options: fps/size/seed/engine overrides.
 
@@ -179,7 +183,7 @@ def prepare_render(
         ValueError: the engine cannot be created.
     """
     options = options or RenderOptions()
-    script = load_script(script_path)
+    script = script_path if isinstance(script_path, Script) else load_script(script_path)
     seed = script.seed if options.seed is None else options.seed
     portrait = options.portrait or script.portrait or settings.portrait
     image = read_portrait(portrait, fit=options.size or script.size)

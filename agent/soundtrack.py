@@ -8,6 +8,7 @@ a new utterance does live. The same script and seed give the same samples.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -15,6 +16,8 @@ from agent.cues import Schedule
 from animator.timeline.lipsync import AudioClock
 from animator.timeline.speech import DEFAULT_LINE
 from contracts import Plan, SpeechTiming
+from renderer import SPEECH_WAV
+from renderer.soundtrack import replace_with_sound, write_wav
 from voice.tts import Synthesis, Voice, synthesize
 
 
@@ -99,3 +102,20 @@ def build_soundtrack(schedule: Schedule, book: LineBook, duration: float) -> Sou
 def line_clock(at: float) -> AudioClock:
     """The render's audio clock for a line starting at script time `at`."""
     return lambda t: t - at
+
+
+def write_speech(out: Path, staged: Path, audio: np.ndarray, sample_rate: int) -> None:
+    """Put `audio` into the staged output of `out`: an AAC track in an mp4, else a .wav beside
+    a GIF or inside a PNG folder (see `speech_path`)."""
+    if out.suffix.lower() == ".mp4":
+        replace_with_sound(staged, audio, sample_rate)
+    else:
+        wav = out.with_suffix(".wav") if out.suffix else staged / SPEECH_WAV
+        write_wav(wav, audio, sample_rate)
+
+
+def speech_path(out: Path) -> Path:
+    """Where `write_speech` puts the sound of output `out`."""
+    if out.suffix.lower() == ".mp4":
+        return out
+    return out.with_suffix(".wav") if out.suffix else out / SPEECH_WAV

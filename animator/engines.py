@@ -70,7 +70,7 @@ def _fallback() -> Engine:
 def _liveportrait(models_dir: str | Path | None, device: str | None) -> Engine:
     try:
         from animator.liveportrait.engine import LivePortraitEngine
-        from models import ModelsMissingError
+        from models import ModelsCorruptError, ModelsMissingError
     except ImportError as exc:
         raise ValueError(f"LivePortrait engine cannot be imported ({exc})") from exc
     try:
@@ -82,6 +82,12 @@ def _liveportrait(models_dir: str | Path | None, device: str | None) -> Engine:
             f"{'s' if count != 1 else ''} missing). {GET_WEIGHTS_ADVICE}"
         )
         raise _WeightsMissing(message) from exc
+    except ModelsCorruptError as exc:
+        count = len(exc.problems)
+        raise ValueError(
+            f"LivePortrait weights failed verification ({count} file{'s' if count != 1 else ''}: "
+            f"{'; '.join(exc.problems)}). Repair them with: avatar models download"
+        ) from exc
     except (RuntimeError, OSError, ValueError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValueError(f"LivePortrait failed to load: {first_line}") from exc

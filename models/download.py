@@ -8,6 +8,7 @@ it counts as present, so a half-finished or tampered download is never used.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import inspect
 import logging
 import os
@@ -33,6 +34,7 @@ _OFFLINE_HINT = (
     "access, or use `avatar models download --from-folder PATH`."
 )
 _TRUE = {"1", "true", "yes", "on"}
+_FICLONE = 0x40049409  # Linux ioctl: make `dest` share `source`'s extents, copy-on-write
 
 
 def download(
@@ -52,7 +54,7 @@ def download(
         models_dir: destination (None: $AVATAR_MODELS_DIR or ~/.cache/portrait-agent/models).
         local_files_only: never touch the network (also on when $HF_HUB_OFFLINE is set).
         progress: show tqdm progress bars.
-        from_folder: copy (or hard-link) the files from this folder instead of the hub; it may
+        from_folder: copy (or reflink) the files from this folder instead of the hub; it may
             hold the hub layout or just the file names anywhere below it. Implies no network.
         model_set: which files (default: LivePortrait).
         endpoint: hub URL (None: $HF_ENDPOINT, else huggingface.co).
@@ -117,7 +119,8 @@ def _require_complete(root: Path, files: ModelSet, why: str) -> None:
 
 
 def _import_folder(folder: Path, root: Path, todo: list[ModelFile]) -> None:
-    """Copy the verified files of `todo` found under `folder` into `root`."""
+    """Copy the files of `todo` found under `folder` into `root`; each copy is verified before it
+    takes the file's place (so a source changed while it was copied is caught too)."""
     if not folder.is_dir():
         raise ModelsError(f"{folder}: not a folder. Give the folder that holds the model files.")
     problems = []
@@ -125,11 +128,10 @@ def _import_folder(folder: Path, root: Path, todo: list[ModelFile]) -> None:
         source = _find_in_folder(folder, entry)
         if source is None:
             continue
-        check = check_file(entry, source)
-        if not check.usable:
-            problems.append(f"{source}: {check.state.value} ({check.detail})")
+        problem = _place(source, root / entry.path, entry)
+        if problem:
+            problems.append(f"{source}: {problem}")
             continue
-        _place(source, root / entry.path)
         log.info("imported %s from %s", entry.path, source)
     if problems:
         raise ModelsCorruptError(problems, hint="Copy intact files into that folder and retry.")
@@ -145,16 +147,36 @@ def _find_in_folder(folder: Path, entry: ModelFile) -> Path | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _place(source: Path, dest: Path) -> None:
-    """Hard-link `source` to `dest` when on the same disk, else copy; atomic via a temp name."""
+def _place(source: Path, dest: Path, entry: ModelFile) -> str:
+    """Copy `source` to `dest` as a new file of ours, verified; returns the problem, or "".
+
+    Never a hard link: the models folder must not share an inode (and so its mode and every
+    later write) with a file elsewhere. A reflink is used where the filesystem has them.
+    """
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    tmp.unlink(missing_ok=True)
+    partial = dest.with_name(dest.name + ".part")
+    partial.unlink(missing_ok=True)
     try:
-        os.link(source, tmp)
-    except OSError:
-        shutil.copyfile(source, tmp)
-    os.replace(tmp, dest)
+        _copy_new(source, partial)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        return f"cannot copy ({exc.strerror or exc})"
+    check = check_file(entry, partial)
+    if not check.usable:
+        partial.unlink(missing_ok=True)
+        return f"{check.state.value} ({check.detail})"
+    os.replace(partial, dest)
+    return ""
+
+
+def _copy_new(source: Path, dest: Path) -> None:
+    """Copy into a file created here with mode 0644 (less by the umask), whatever the source's."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    with source.open("rb") as reader, os.fdopen(os.open(dest, flags, 0o644), "wb") as writer:
+        try:
+            fcntl.ioctl(writer.fileno(), _FICLONE, reader.fileno())
+        except OSError:  # no reflinks here (other filesystem, or not supported): plain copy
+            shutil.copyfileobj(reader, writer, 1 << 20)
 
 
 def _probe_hub(hub: str, files: ModelSet, entry: ModelFile) -> None:

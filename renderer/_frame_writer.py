@@ -31,7 +31,7 @@ class FrameWriter(ABC):
 
     def __init__(self, path: Path, fps: float, size: tuple[int, int], *, folder: bool) -> None:
         if not (math.isfinite(fps) and fps > 0):
-            raise ValueError(f"fps must be positive, got {fps} (for {path})")
+            raise ValueError(f"fps must be positive and finite, got {fps} (for {path})")
         if size[0] < 1 or size[1] < 1:
             raise ValueError(f"frame size must be at least 1x1, got {size} (for {path})")
         self.path, self.fps, self.size = path, float(fps), (int(size[0]), int(size[1]))

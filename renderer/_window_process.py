@@ -2,22 +2,21 @@
 
 Runs in a child started with the "spawn" context (see `renderer.window`). It never blocks on the
 parent: frames come through `SharedFrameBuffer` (it reads only the newest, so stale frames are
-dropped), commands come through a queue it polls, and it reports back through the shared header
-(heartbeat, what it displays) and an event queue. It exits by itself when the parent dies.
+dropped), commands come through a pipe it polls, and it reports back through the shared header
+(heartbeat, what it displays) and an event pipe. It exits by itself when the parent dies.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import queue
-import threading
 import time
 from collections import deque
-from multiprocessing.queues import Queue
+from multiprocessing.connection import Connection
 
 import pygame
 
+from renderer._pipe import receive_all, send_nowait
 from renderer.shared_frame import (
     CHILD_CLOSED,
     CHILD_FAILED,
@@ -93,8 +92,8 @@ class WindowApp:
     """The child's main loop: events, commands, newest frame, letterboxed drawing."""
 
     def __init__(
-        self, buffer: SharedFrameBuffer, options: WindowOptions, commands: Queue, events: Queue,
-        parent_pid: int,
+        self, buffer: SharedFrameBuffer, options: WindowOptions, commands: Connection,
+        events: Connection, parent_pid: int,
     ) -> None:
         self.buffer, self.options = buffer, options
         self.commands, self.events = commands, events
@@ -233,12 +232,8 @@ class WindowApp:
             self._set_fullscreen(False)
 
     def _handle_commands(self) -> None:
-        while True:
-            try:
-                command: WindowCommand = self.commands.get_nowait()
-            except queue.Empty:
-                return
-            self._run_command(command)
+        for command in receive_all(self.commands):
+            self._run_command(command)  # type: ignore[arg-type]
 
     def _run_command(self, command: WindowCommand) -> None:
         kind, args = command.kind, command.args
@@ -336,11 +331,13 @@ class WindowApp:
             kind, key=key, size=self._published_size(), fullscreen=self.fullscreen, path=path,
             at=time.monotonic(),
         )
-        self.events.put(event)
+        if not send_nowait(self.events, event):
+            log.warning("window event %s dropped: the agent is not reading", kind)
 
 
 def run_window(
-    shm_name: str, options: WindowOptions, commands: Queue, events: Queue, parent_pid: int
+    shm_name: str, options: WindowOptions, commands: Connection, events: Connection,
+    parent_pid: int,
 ) -> None:
     """Child entry point: open the window and run it; state and reasons go to the header."""
     buffer = SharedFrameBuffer.attach(shm_name)
@@ -352,7 +349,6 @@ def run_window(
             return
         WindowApp(buffer, options, commands, events, parent_pid).run()
         pygame.display.quit()
-        _flush(events)
         buffer.header["child_state"] = CHILD_CLOSED
     except Exception as exc:
         buffer.set_reason(f"the window process failed: {exc!r}")
@@ -360,15 +356,3 @@ def run_window(
         raise
     finally:
         buffer.close()
-
-
-def _flush(events: Queue, timeout: float = 1.0) -> None:
-    """Give the queue's feeder thread a moment to hand the last events to the parent.
-
-    Bounded, so a parent that stopped reading (full pipe) cannot keep the child alive.
-    """
-    events.close()
-    joiner = threading.Thread(target=events.join_thread, daemon=True)
-    joiner.start()
-    joiner.join(timeout)
-    events.cancel_join_thread()

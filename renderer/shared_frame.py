@@ -9,16 +9,25 @@ and a slow child never makes frames queue up: it only ever sees the latest one.
 
 The header also carries fields the child writes back (what it displays, heartbeat, window size);
 those are plain single-writer values read for statistics.
+
+Blocks are named `portrait-agent-frames-<owner pid>-<random>` and kept out of multiprocessing's
+resource tracker (the owner unlinks its block itself). A process killed with SIGKILL cannot do
+that, so `create` first removes the blocks of owners that no longer run.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import math
+import os
+import re
+import secrets
 import threading
 import time
 from dataclasses import dataclass
-from multiprocessing import shared_memory
+from multiprocessing import resource_tracker, shared_memory
+from pathlib import Path
 
 import numpy as np
 
@@ -27,6 +36,12 @@ from contracts import Frame
 log = logging.getLogger("avatar.renderer")
 
 MAGIC = 0x50_41_46_52_4D_01  # "PAFRM" + layout version 1
+
+SEGMENT_PREFIX = "portrait-agent-frames"
+_SEGMENT_NAME = re.compile(rf"{SEGMENT_PREFIX}-(\d+)-[0-9a-f]+")
+_SHM_FOLDER = Path("/dev/shm")  # where Linux lists POSIX shared memory
+_OWN_SEGMENTS: set[str] = set()  # blocks this process created and has not unlinked yet
+_HAS_TRACK_FLAG = "track" in inspect.signature(shared_memory.SharedMemory).parameters  # 3.13+
 
 # Child lifecycle values of the `child_state` header field.
 CHILD_STARTING = 0
@@ -117,7 +132,10 @@ class SharedFrameBuffer:
         """Allocate a new block for frames up to `max_size` (width, height)."""
         max_w, max_h = max_size
         size = _DATA_OFFSET + 2 * max_w * max_h * 3
-        shm = shared_memory.SharedMemory(create=True, size=size)
+        remove_stale_segments()
+        name = f"{SEGMENT_PREFIX}-{os.getpid()}-{secrets.token_hex(4)}"
+        shm = _open_untracked(name, create=True, size=size)
+        _OWN_SEGMENTS.add(shm.name)
         header = np.ndarray((), dtype=HEADER_DTYPE, buffer=shm.buf)
         header[()] = np.zeros((), HEADER_DTYPE)
         header["max_w"], header["max_h"] = max_w, max_h
@@ -129,7 +147,7 @@ class SharedFrameBuffer:
     @classmethod
     def attach(cls, name: str) -> SharedFrameBuffer:
         """Open the block the parent created."""
-        return cls(shared_memory.SharedMemory(name=name), owner=False)
+        return cls(_open_untracked(name), owner=False)
 
     @property
     def name(self) -> str:
@@ -189,7 +207,8 @@ class SharedFrameBuffer:
         del self.header, self._slots
         self._shm.close()
         if self._owner:
-            self._shm.unlink()
+            _unlink_untracked(self._shm)
+            _OWN_SEGMENTS.discard(self._shm.name)
 
     def _fit(self, image: np.ndarray) -> np.ndarray:
         """Downscale by an integer stride if the frame exceeds the slot size."""
@@ -204,3 +223,70 @@ class SharedFrameBuffer:
                 w, h, self.max_w, self.max_h, stride,
             )
         return np.ascontiguousarray(image[::stride, ::stride])
+
+
+def remove_stale_segments() -> list[str]:
+    """Unlink the frame blocks whose owner process is gone (killed before it could); returns
+    their names. Only where the system lists its shared memory (Linux `/dev/shm`)."""
+    try:
+        names = os.listdir(_SHM_FOLDER)
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        match = _SEGMENT_NAME.fullmatch(name)
+        if match is None or name in _OWN_SEGMENTS or _owner_runs(int(match.group(1))):
+            continue
+        try:
+            stale = _open_untracked(name)
+            stale.close()
+            _unlink_untracked(stale)
+        except OSError as exc:  # another user's block, or another process removed it first
+            log.debug("cannot remove stale frame buffer %s: %s", name, exc)
+            continue
+        removed.append(name)
+        log.info("removed the frame buffer %s of a process that no longer runs", name)
+    return removed
+
+
+def _owner_runs(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # ours, but not in _OWN_SEGMENTS: left by an earlier process with our pid
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # runs, as another user
+    return True
+
+
+def _open_untracked(name: str, *, create: bool = False, size: int = 0) -> (
+    shared_memory.SharedMemory
+):
+    """A shared-memory block that multiprocessing's resource tracker does not follow.
+
+    The tracker would unlink it behind our back or report it as leaked (and with a block opened
+    by two processes, print KeyError tracebacks); the owner unlinks it itself instead.
+    """
+    if _HAS_TRACK_FLAG:
+        return shared_memory.SharedMemory(name=name, create=create, size=size, track=False)
+    shm = shared_memory.SharedMemory(name=name, create=create, size=size)
+    resource_tracker.unregister(_tracker_name(shm), "shared_memory")  # the constructor registered
+    return shm
+
+
+def _unlink_untracked(shm: shared_memory.SharedMemory) -> None:
+    """Remove the block from the system. Before Python 3.13 `unlink` also unregisters it from
+    the tracker, so it is registered again first to keep the tracker's books balanced."""
+    if not _HAS_TRACK_FLAG:
+        resource_tracker.register(_tracker_name(shm), "shared_memory")
+    try:
+        shm.unlink()
+    except FileNotFoundError:
+        if not _HAS_TRACK_FLAG:
+            resource_tracker.unregister(_tracker_name(shm), "shared_memory")
+
+
+def _tracker_name(shm: shared_memory.SharedMemory) -> str:
+    return f"/{shm.name}"

@@ -2,9 +2,9 @@
 
 The window lives in a child started with the "spawn" context so that a slow, hung or crashed
 window never stalls the agent (DESIGN.md, Processes). Frames go through shared memory
-(`SharedFrameBuffer`: `submit` is one copy and never waits), commands through a queue, and the
+(`SharedFrameBuffer`: `submit` is one copy and never waits), commands through a pipe, and the
 child reports back through the shared header (heartbeat, displayed frame, window size) and an
-event queue. Closing the window ends only the child; the agent can `start()` it again.
+event pipe. Closing the window ends only the child; the agent can `start()` it again.
 """
 
 from __future__ import annotations
@@ -12,18 +12,18 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import queue
 import signal
 import tempfile
 import threading
 import time
 import weakref
 from collections import deque
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from multiprocessing.queues import Queue
 from pathlib import Path
 
 from contracts import Frame
+from renderer._pipe import open_pipe, receive_all, send_nowait
 from renderer.shared_frame import (
     CHILD_CLOSED,
     CHILD_FAILED,
@@ -49,17 +49,19 @@ _MAX_PENDING_EVENTS = 256
 
 
 def _child_entry(
-    shm_name: str, options: WindowOptions, commands: Queue, events: Queue, parent_pid: int,
-    log_path: str,
+    shm_name: str, options: WindowOptions, commands: Connection, events: Connection,
+    parent_pid: int, log_path: str,
 ) -> None:
     """Runs in the spawned child: route its output to a log file, then run the window.
 
     SDL and Python write diagnostics to fds 1/2; inherited, they would scribble over the
-    parent's terminal UI, so they go to `log_path` instead.
+    parent's terminal UI, so they go to `log_path` instead (the file the parent made; a symlink
+    put in its place is refused).
     """
-    with open(log_path, "ab", buffering=0) as log_file:
-        os.dup2(log_file.fileno(), 1)
-        os.dup2(log_file.fileno(), 2)
+    log_fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
+    os.dup2(log_fd, 1)
+    os.dup2(log_fd, 2)
+    os.close(log_fd)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from renderer._window_process import run_window
 
@@ -72,6 +74,15 @@ class _ChildResources:
     def __init__(self) -> None:
         self.process: BaseProcess | None = None
         self.buffer: SharedFrameBuffer | None = None
+        self.log_path: Path | None = None
+
+    def open_log(self) -> Path:
+        """The child's log file: a new private file (mkstemp) on first use."""
+        if self.log_path is None:
+            fd, name = tempfile.mkstemp(prefix="portrait-agent-window-", suffix=".log")
+            os.close(fd)
+            self.log_path = Path(name)
+        return self.log_path
 
     def stop_process(self) -> None:
         process, self.process = self.process, None
@@ -84,6 +95,20 @@ class _ChildResources:
         buffer, self.buffer = self.buffer, None
         if buffer is not None:
             buffer.close()
+        self._remove_log()
+
+    def _remove_log(self) -> None:
+        """Delete the log file unless the window wrote something (then it may explain a crash)."""
+        path, self.log_path = self.log_path, None
+        if path is None:
+            return
+        try:
+            if os.stat(path, follow_symlinks=False).st_size:
+                log.info("the window process wrote to its log, kept at %s", path)
+                return
+            path.unlink()
+        except FileNotFoundError:
+            pass
 
 
 class WindowSink:
@@ -97,13 +122,12 @@ class WindowSink:
 
     def __init__(self, options: WindowOptions | None = None) -> None:
         self.options = options or WindowOptions()
-        self.log_path = Path(tempfile.gettempdir()) / f"portrait-agent-window-{os.getpid()}.log"
         self._ctx = multiprocessing.get_context("spawn")
         self._resources = _ChildResources()
         self._finalizer = weakref.finalize(self, self._resources.release)
         self._lock = threading.Lock()  # guards the buffer's lifetime against `submit`
-        self._commands: Queue | None = None
-        self._events: Queue | None = None
+        self._commands: Connection | None = None  # write end; the child holds the read end
+        self._events: Connection | None = None  # read end; the child holds the write end
         self._pending: deque[WindowEvent] = deque(maxlen=_MAX_PENDING_EVENTS)
         self._enabled = False
         self._start_failure = ""
@@ -247,29 +271,38 @@ class WindowSink:
         self.close()
 
     def _spawn(self, buffer: SharedFrameBuffer) -> BaseProcess:
-        self._commands = self._ctx.Queue()
-        self._commands.cancel_join_thread()  # unsent commands must never keep the app alive
-        self._events = self._ctx.Queue()
+        command_reader, self._commands = open_pipe(self._ctx)
+        self._events, event_writer = open_pipe(self._ctx)
         process = self._ctx.Process(
             target=_child_entry,
             args=(
-                buffer.name, self.options, self._commands, self._events, os.getpid(),
-                str(self.log_path),
+                buffer.name, self.options, command_reader, event_writer, os.getpid(),
+                str(self._resources.open_log()),
             ),
             name="avatar-window",
             daemon=True,
         )
-        process.start()
+        try:
+            process.start()
+        finally:
+            command_reader.close()  # the child has its own copies now
+            event_writer.close()
         self._resources.process = process
         return process
+
+    @property
+    def log_path(self) -> Path | None:
+        """The window process's log file (stdout/stderr); None before the first `start()`.
+        Removed on `close()` unless the window wrote to it."""
+        return self._resources.log_path
 
     def _stop_child(self) -> None:
         """Kill a still-running child and keep the events it managed to send."""
         self._resources.stop_process()
         self._drain_events()
-        for q in (self._commands, self._events):
-            if q is not None:
-                q.close()
+        for pipe in (self._commands, self._events):
+            if pipe is not None:
+                pipe.close()
         self._commands = self._events = None
 
     def _send(self, command: WindowCommand) -> None:
@@ -277,16 +310,13 @@ class WindowSink:
         if self._commands is None or process is None or not process.is_alive():
             log.debug("window command %s ignored: no window process", command.kind)
             return
-        self._commands.put_nowait(command)
+        if not send_nowait(self._commands, command):
+            log.warning("window command %s dropped: the window process is not reading",
+                        command.kind)
 
     def _drain_events(self) -> None:
-        if self._events is None:
-            return
-        while True:
-            try:
-                self._pending.append(self._events.get_nowait())
-            except (queue.Empty, OSError, EOFError, ValueError):
-                return
+        if self._events is not None:
+            self._pending.extend(receive_all(self._events))  # type: ignore[arg-type]
 
     def _child_state(self) -> int:
         buffer = self._resources.buffer

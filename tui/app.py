@@ -17,6 +17,7 @@ from tui.widgets.command_input import CommandInput
 
 if TYPE_CHECKING:
     from agent import Conversation, Settings
+    from agent.listener import VoiceListener
 
 
 class ConsoleApp(App[int]):
@@ -30,7 +31,9 @@ class ConsoleApp(App[int]):
         live: False freezes the machine-dependent parts of the screen (the preview shows a
             placeholder; fps, latency and queue depth show "--") for deterministic snapshots.
         keymap: binding id → key, e.g. {"quick.smile": "ctrl+1"} (ids are listed in the footer
-            bindings: `quick.<intent>`, `console.toggle_log`, `input.*`).
+            bindings: `quick.<intent>`, `console.toggle_log`, `voice.push_to_talk`, `input.*`).
+        voice: the voice listener when voice input is on: the voice line, push-to-talk (F12),
+            /voice and /mic.
     """
 
     CSS_PATH = "app.tcss"
@@ -42,18 +45,20 @@ class ConsoleApp(App[int]):
         *,
         live: bool = True,
         keymap: Mapping[str, str] | None = None,
+        voice: VoiceListener | None = None,
     ) -> None:
         super().__init__()
         _start_resource_tracker()
         self.conversation = conversation
         self.live = live
+        self.voice = voice
         if keymap:
             check_keymap(keymap)
             self.set_keymap(dict(keymap))
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen is the app's base screen."""
-        return MainScreen(self.conversation, live=self.live)
+        return MainScreen(self.conversation, live=self.live, voice=self.voice)
 
 
 def binding_ids() -> list[str]:
@@ -126,10 +131,12 @@ def run_console(settings: Settings) -> int:
     """
     from agent import Conversation  # loads the engines; only needed once the console starts
     from agent.components import Assembly, standard_components
+    from agent.listener import VoiceListener
 
     check_keymap(settings.console.keymap)
     conversation = Conversation(settings)
-    with Assembly(conversation, standard_components(settings, "console")):
-        app = ConsoleApp(conversation, keymap=settings.console.keymap)
+    with Assembly(conversation, standard_components(settings, "console")) as assembly:
+        voice = next((c for c in assembly.components if isinstance(c, VoiceListener)), None)
+        app = ConsoleApp(conversation, keymap=settings.console.keymap, voice=voice)
         app.run()
         return app.return_code or 0

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from agent.events import SpeechMuted
 from contracts.vocabulary import VOCABULARY
 from tui.commands import ParsedCommand, help_rows
 from tui.quick_keys import QUICK_KEYS, quick_key_of
@@ -18,6 +19,9 @@ from tui.widgets.status_bar import STATUS_BAR_HELP, WINDOW_NOTICES
 
 if TYPE_CHECKING:
     from agent import Conversation
+    from agent.listener import VoiceListener
+
+VOICE_OFF = "voice input is off: set enabled = true under [voice] in the config file"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +41,23 @@ class CommandOutcome:
     quit: bool = False
 
 
-def run_command(conversation: Conversation, parsed: ParsedCommand) -> CommandOutcome:
+def run_command(
+    conversation: Conversation, parsed: ParsedCommand, voice: VoiceListener | None = None
+) -> CommandOutcome:
     """Run `parsed` and describe the result; expected failures become `CommandOutcome.error`.
 
     `ValueError` covers bad portraits (`PortraitError`, `NoFaceError`) and engines that cannot
-    run; `OSError` covers files that cannot be written.
+    run; `OSError` covers files that cannot be written and microphones that cannot be used.
+    `voice` is the console's voice listener (None when voice input is off).
     """
-    handler = _HANDLERS[parsed.command.name]
+    if parsed.command.name == "help":
+        return help_outcome(voice is not None)
     try:
-        return handler(conversation, parsed.argument)
+        if parsed.command.needs_voice:
+            if voice is None:
+                return CommandOutcome(error=VOICE_OFF)
+            return _VOICE_HANDLERS[parsed.command.name](voice, parsed.argument)
+        return _HANDLERS[parsed.command.name](conversation, parsed.argument)
     except (ValueError, OSError) as exc:
         return CommandOutcome(error=str(exc))
 
@@ -79,6 +91,16 @@ def _record(conversation: Conversation, argument: str) -> CommandOutcome:
     return CommandOutcome(notes=(f"recording saved: {saved}",))
 
 
+def _mute(conversation: Conversation, argument: str) -> CommandOutcome:
+    state = conversation.status().component("speech")
+    if state is None:
+        return CommandOutcome(error="speech is off in this session; nothing to mute")
+    muted = argument == "on" if argument else not state.startswith("muted")
+    conversation.publish(SpeechMuted(muted=muted))
+    note = "voice muted — /mute off brings it back" if muted else "voice on"
+    return CommandOutcome(notes=(note,))
+
+
 def _window(conversation: Conversation, argument: str) -> CommandOutcome:
     state = conversation.open_window()
     return CommandOutcome(notes=(WINDOW_NOTICES.get(state, f"window {state}"),))
@@ -94,14 +116,43 @@ KEY_ROWS: tuple[tuple[str, str], ...] = (
 """The console's other keys (defaults; [console.keymap] in the config remaps them)."""
 
 
-def _help(conversation: Conversation, argument: str) -> CommandOutcome:
+def help_outcome(voice: bool) -> CommandOutcome:
+    """/help: the commands (voice ones when the console listens) and the quick keys."""
     rows = (
-        *help_rows(),
+        *help_rows(voice=voice),
         *((quick.key.upper(), quick.intent) for quick in QUICK_KEYS),
         *KEY_ROWS,
         ("status bar", STATUS_BAR_HELP),
     )
     return CommandOutcome(table=rows)
+
+
+def _voice(voice: VoiceListener, argument: str) -> CommandOutcome:
+    if argument:
+        voice.set_mode(argument)
+    meter = voice.meter()
+    if meter.problem:
+        return CommandOutcome(error=f"voice: {meter.state}")
+    return CommandOutcome(notes=(f"voice: {meter.state}",))
+
+
+def _mic(voice: VoiceListener, argument: str) -> CommandOutcome:
+    word, _, rest = argument.partition(" ")
+    if word.lower() == "list" and not rest:
+        devices = voice.devices()
+        if not devices:
+            return CommandOutcome(notes=("no microphone found (PortAudio lists no input)",))
+        rows = tuple(
+            (str(d.index), f"{d.name} · {d.channels} ch{' · default' if d.default else ''}")
+            for d in devices
+        )
+        return CommandOutcome(table=rows)
+    if word.lower() == "use" and rest.strip().isdigit():
+        state = voice.use_device(int(rest.strip()))
+        if voice.meter().problem:
+            return CommandOutcome(error=f"voice: {state}")
+        return CommandOutcome(notes=(f"microphone {rest.strip()}: {state}",))
+    raise ValueError(f"/mic: use /mic list or /mic use N (N from /mic list), not {argument!r}")
 
 
 def _intents(conversation: Conversation, argument: str) -> CommandOutcome:
@@ -120,13 +171,17 @@ def _quit(conversation: Conversation, argument: str) -> CommandOutcome:
     return CommandOutcome(notes=("bye",), quit=True)
 
 
+_VOICE_HANDLERS: dict[str, Callable[[VoiceListener, str], CommandOutcome]] = {
+    "voice": _voice,
+    "mic": _mic,
+}
 _HANDLERS: dict[str, Callable[[Conversation, str], CommandOutcome]] = {
     "portrait": _portrait,
     "face": _face,
     "engine": _engine,
     "record": _record,
+    "mute": _mute,
     "window": _window,
     "intents": _intents,
-    "help": _help,
     "quit": _quit,
 }

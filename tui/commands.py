@@ -24,6 +24,8 @@ class SlashCommand:
         takes_path: True when the argument is a file path (completed from the file system).
         takes_number: True when the argument is a whole number from 1.
         needs_argument: True when the command cannot run without an argument.
+        free_argument: True when the argument is free text checked by the command itself.
+        needs_voice: True for voice-input commands (listed only when the console listens).
     """
 
     name: str
@@ -33,11 +35,13 @@ class SlashCommand:
     takes_path: bool = False
     takes_number: bool = False
     needs_argument: bool = False
+    free_argument: bool = False
+    needs_voice: bool = False
 
     @property
     def takes_argument(self) -> bool:
         """True when anything may follow the command word."""
-        return bool(self.choices) or self.takes_path or self.takes_number
+        return bool(self.choices) or self.takes_path or self.takes_number or self.free_argument
 
 
 COMMANDS: tuple[SlashCommand, ...] = (
@@ -68,8 +72,29 @@ COMMANDS: tuple[SlashCommand, ...] = (
         choices=("start", "stop"),
         needs_argument=True,
     ),
+    SlashCommand(
+        "mute",
+        "/mute [on|off]",
+        "silence the avatar's voice, or give it back (the mouth still moves)",
+        choices=("on", "off"),
+    ),
     SlashCommand("window", "/window", "reopen the avatar window and show its state"),
     SlashCommand("intents", "/intents", "list every expression: what it does, how to ask"),
+    SlashCommand(
+        "voice",
+        "/voice on|off|ptt|handsfree",
+        "spoken commands: push-to-talk (F12) or hands-free; no argument shows the state",
+        choices=("on", "off", "ptt", "handsfree"),
+        needs_voice=True,
+    ),
+    SlashCommand(
+        "mic",
+        "/mic list|use N",
+        "list the microphones, or listen on input N",
+        free_argument=True,
+        needs_argument=True,
+        needs_voice=True,
+    ),
     SlashCommand("help", "/help", "list the commands and quick keys"),
     SlashCommand("quit", "/quit", "leave the console"),
 )
@@ -131,9 +156,13 @@ def closest_command(word: str) -> SlashCommand | None:
     return _BY_NAME[close[0]] if close else None
 
 
-def help_rows() -> list[tuple[str, str]]:
-    """The /help listing: (usage, summary) per command."""
-    return [(command.usage, command.summary) for command in COMMANDS]
+def help_rows(*, voice: bool = False) -> list[tuple[str, str]]:
+    """The /help listing: (usage, summary) per command; voice commands only with `voice`."""
+    return [
+        (command.usage, command.summary)
+        for command in COMMANDS
+        if voice or not command.needs_voice
+    ]
 
 
 def complete(value: str) -> str | None:

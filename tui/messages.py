@@ -80,6 +80,13 @@ class ExitRequested(Message):
     event: events.ExitRequested
 
 
+@dataclass
+class TranscriptPartial(Message):
+    """A partial transcript while someone speaks."""
+
+    event: events.TranscriptPartial
+
+
 _MESSAGE_FOR: dict[type, type[Message]] = {
     events.UtteranceReceived: UtteranceReceived,
     events.PlanStarted: PlanStarted,
@@ -90,6 +97,7 @@ _MESSAGE_FOR: dict[type, type[Message]] = {
     events.ErrorOccurred: ErrorOccurred,
     events.WindowKeyPressed: WindowKeyPressed,
     events.ExitRequested: ExitRequested,
+    events.TranscriptPartial: TranscriptPartial,
 }
 
 

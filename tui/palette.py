@@ -1,6 +1,7 @@
 """The console's own entries in the Ctrl+P command palette (beside Textual's theme and quit).
 
-Every slash command (one entry per fixed argument, so "/engine fallback" is one pick), every
+Every slash command (one entry per fixed argument, so "/engine fallback" is one pick; the
+voice ones only while voice input is on), every
 expression in the vocabulary (played at once, like a quick key), and the photos beside the live
 portrait (a portrait switch). Entries act through the main screen, exactly as typing would.
 """
@@ -43,6 +44,8 @@ def palette_entries(screen: MainScreen) -> list[PaletteEntry]:
         if entry.intent != "chat"  # conversation, not an expression: it needs words
     ]
     for command in COMMANDS:
+        if command.needs_voice and screen.voice is None:
+            continue  # voice input is off: /voice and /mic could only say so
         if command.choices:
             entries += [
                 PaletteEntry(f"/{command.name} {choice}",

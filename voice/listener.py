@@ -34,6 +34,9 @@ READ_TIMEOUT_S = 0.1
 LEVEL_INTERVAL_S = 0.1
 MIN_PARTIAL_S = 0.3
 """Partial transcripts start once this much of the utterance was heard."""
+PARTIAL_MAX_RTF = 0.5
+"""Partials are skipped while decoding takes more than half the audio's duration: on a slow or
+busy machine they would only delay the final transcript."""
 
 
 class Mode(enum.StrEnum):
@@ -112,7 +115,6 @@ class _Job:
     final: bool
     segment: SpeechEnd | None = None
     decided_at: float = 0.0
-    wall_end: float = 0.0
 
 
 class Listener:
@@ -158,6 +160,9 @@ class Listener:
         self._idle = threading.Condition()
         self._threads: list[threading.Thread] = []
         self._phase = Phase.OFF
+        self._wall_start = 0.0
+        self.real_time_factor = 0.0
+        """Decode time over audio time of the last final transcript (0 before the first)."""
         self._lock = threading.RLock()  # callbacks run under it and may call back in
 
     # ----------------------------------------------------------------- control
@@ -169,6 +174,7 @@ class Listener:
             AudioDeviceError / voice.audio.AudioFileError: the source cannot start.
         """
         self.source.start()
+        self._wall_start = time.time()  # stream second 0 (a microphone runs in real time)
         self._stop.clear()
         self._capture_done.clear()
         self._threads = [
@@ -311,6 +317,7 @@ class Listener:
             and now - last >= self.partial_interval_s
             and not self._busy
             and self._jobs.empty()
+            and self.real_time_factor < PARTIAL_MAX_RTF
         )
 
     def _handle(self, events: list[SpeechStart | SpeechEnd]) -> None:
@@ -323,8 +330,7 @@ class Listener:
             self.events.on_speech_ended(now, event.end - event.start)
             with self._idle:
                 self._finals_pending += 1
-            behind = self.segmenter.now - event.end
-            self._jobs.put(_Job(event.audio, True, event, now, time.time() - behind))
+            self._jobs.put(_Job(event.audio, True, event, now))
             if self._mode is Mode.PUSH_TO_TALK:
                 self._armed_at = None
             self._set_phase(Phase.RECOGNIZING)
@@ -395,16 +401,16 @@ class Listener:
         segment = job.segment
         assert segment is not None
         transcript = recognizer.transcribe(job.audio, speech_ratio=segment.speech_ratio)
+        self.real_time_factor = transcript.decode_s / max(1e-3, len(job.audio) / SAMPLE_RATE)
         if transcript.rejected or not transcript.text:
             self.events.on_rejected(transcript.rejected or "empty")
             return
-        duration = segment.end - segment.start
         self.events.on_heard(Heard(
             transcript=transcript,
             start=segment.start,
             end=segment.end,
-            started_at=job.wall_end - duration,
-            ended_at=job.wall_end,
+            started_at=self._wall_start + segment.start,
+            ended_at=self._wall_start + segment.end,
             decided_at=job.decided_at,
         ))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import time
 import unicodedata
@@ -62,7 +63,7 @@ class RecognizerOptions:
         phantom_speech_ratio: a known phantom line is accepted only when at least this share of
             the utterance's VAD windows were speech.
         device: "auto" (CUDA float16 when present, else CPU int8), "cpu" or "cuda".
-        cpu_threads: CTranslate2 CPU threads (0: its default).
+        cpu_threads: CTranslate2 CPU threads (0: one per core, at most 4).
     """
 
     language: Language = "auto"
@@ -169,7 +170,8 @@ class WhisperRecognizer:
         try:
             self._model = WhisperModel(
                 str(model_dir), device=self.device, compute_type=self.compute_type,
-                cpu_threads=self.options.cpu_threads, local_files_only=True,
+                cpu_threads=self.options.cpu_threads or min(4, os.cpu_count() or 1),
+                local_files_only=True,
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise ValueError(f"cannot load the speech model in {model_dir}: {exc}") from exc

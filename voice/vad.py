@@ -44,15 +44,13 @@ class SileroVad:
     """
 
     def __init__(self, model_path: Path | None = None) -> None:
-        import onnxruntime as ort
+        from models.onnx_runtime import inference_session, ort
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1  # a window is ~0.1 ms of work; threads only add latency
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        self._session = ort.InferenceSession(
-            str(model_path or silero_model_path()), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = inference_session(model_path or silero_model_path(), options=options)
         self._sr = np.array(SAMPLE_RATE, dtype=np.int64)
         self.reset()
 

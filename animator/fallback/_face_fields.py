@@ -30,12 +30,17 @@ GAZE_Y = 0.2  # iris travel at gaze_y = ±1, in eye heights
 CLOSE_DEPTH = 0.94  # share of the eye opening the upper lid covers when fully closed
 WIDEN_UP, WIDEN_DOWN = 0.22, 0.1  # upper lid rise / lower lid drop, in eye heights
 BROW_UP = 0.035  # brow lift at eyebrow = +1, in face heights
-BROW_DOWN, BROW_IN = 0.035, 0.03  # frown: brows down (face heights) and inward (face widths)
+BROW_DOWN, BROW_IN = 0.03, 0.045  # frown: brows down (face heights) and inward (face widths)
+BROW_FURROW = 0.05  # frown: the inner ends of the brows further down (face heights)
 SMILE_UP, SMILE_OUT = 0.06, 0.045  # mouth corners up (face heights) and out (face widths)
 CHEEK_UP = 0.025  # cheek lift with a smile, in face heights
 FROWN_DOWN, FROWN_IN = 0.07, 0.02  # mouth corners down and in at smile = -1
+UNSMILE_SIDE = 0.7  # taking back the photo's smile fades out this many half mouth widths
+#                     beyond the corners
+OWN_SMILE_MIN = 0.04  # corners this far above the lip line (face heights) make a smiling photo
+UNSMILE_UPPER = 0.25  # share of a smile's lip gap the upper lip closes (the lower lip the rest)
 WIDE_STRETCH = 0.3  # relative horizontal stretch of the lips at mouth_wide = 1
-ROUND_SQUEEZE, ROUND_TALL = 0.4, 0.35  # pursed lips: relative narrowing, relative height gain
+ROUND_SQUEEZE, ROUND_TALL = 0.55, 0.5  # pursed lips: relative narrowing, relative height gain
 JAW_DROP = 0.085  # lower lip and chin travel at mouth_open = 1, in face heights
 JAW_WIDTH = 0.7  # half-width of the jaw-drop profile, in mouth widths
 
@@ -136,8 +141,8 @@ def brow_fields(lm: FaceLandmarks, shape: Shape) -> tuple[list[LocalField], list
 
     Raising stretches lid skin and eye opening evenly down to the lower lid (the eyes open a
     little, as they do with raised brows) instead of smearing the few pixels of skin under the
-    brow. Frowning lowers the brows and pulls them toward the nose, compressing the lid skin
-    down to the upper lid so the iris does not move.
+    brow. Frowning lowers the brows, their inner ends most (the furrowed "V"), and pulls them
+    toward the nose, compressing the lid skin down to the upper lid so the iris does not move.
     """
     fh, fw = lm.face_height, lm.face_width
     eh = lm.eye_size[1]
@@ -148,13 +153,19 @@ def brow_fields(lm: FaceLandmarks, shape: Shape) -> tuple[list[LocalField], list
         lift = _brow_weight(grid, brow, eye[1] + 0.5 * eh, lm)
         lower = _brow_weight(grid, brow, eye[1] - 0.6 * eh, lm)
         inward = np.sign(mid_x - brow[0])
+        toward_nose = np.clip(0.5 + inward * (grid.xx - brow[0]) / (1.5 * lm.brow_width), 0, 1)
+        down = (BROW_DOWN + BROW_FURROW * smoothstep(0.0, 1.0, toward_nose)) * fh
         raise_.append(grid.field(0.0, BROW_UP * fh * lift))
-        frown.append(grid.field(-inward * BROW_IN * fw * lower, -BROW_DOWN * fh * lower))
+        frown.append(grid.field(-inward * BROW_IN * fw * lower, -down * lower))
     return raise_, frown
 
 
 def smile_fields(lm: FaceLandmarks, shape: Shape) -> tuple[list[LocalField], list[LocalField]]:
-    """(smile, frown) fields: corners up and out with a cheek lift; corners down and in."""
+    """(smile, frown) fields: corners up and out with a cheek lift; corners down and in.
+
+    The frown acts on the face after `unsmile_field` has taken the photo's own smile back, so it
+    is centred where the corners are then: on the closed lip line.
+    """
     fh, fw, mw = lm.face_height, lm.face_width, lm.mouth_width
     mid_x = lm.mouth_center[0]
     smile, frown = [], []
@@ -164,6 +175,9 @@ def smile_fields(lm: FaceLandmarks, shape: Shape) -> tuple[list[LocalField], lis
         grid = Grid.around(shape, corner[0], corner[1], rx, ry)
         weight = ellipse_bump(grid, corner[0], corner[1], rx, ry)
         smile.append(grid.field(-out * SMILE_OUT * fw * weight, SMILE_UP * fh * weight))
+        level = corner[1] + UNSMILE_UPPER * own_smile(lm)  # on the closed lip line
+        grid = Grid.around(shape, corner[0], level, rx, ry)
+        weight = ellipse_bump(grid, corner[0], level, rx, ry)
         frown.append(grid.field(out * FROWN_IN * fw * weight, -FROWN_DOWN * fh * weight))
     for eye in (lm.left_eye, lm.right_eye):
         # the cheeks rise but stop short of the lower lids (eye squint is the eye_open channel's)
@@ -172,6 +186,57 @@ def smile_fields(lm: FaceLandmarks, shape: Shape) -> tuple[list[LocalField], lis
         weight = ellipse_bump(grid, cx, cy, 0.2 * fw, 0.15 * fh)
         smile.append(grid.field(0.0, CHEEK_UP * fh * weight))
     return smile, frown
+
+
+def own_smile(lm: FaceLandmarks) -> float:
+    """How far the photo's mouth corners sit above the middle of its lip line, in pixels: the
+    lift of the smile the photo already has; 0 for a mouth within OWN_SMILE_MIN of level
+    (landmark noise, not a smile) or downturned."""
+    lift = lm.mouth_center[1] - (lm.mouth_left[1] + lm.mouth_right[1]) / 2
+    return lift if lift >= OWN_SMILE_MIN * lm.face_height else 0.0
+
+
+def closed_lip_line(lm: FaceLandmarks) -> float:
+    """y of the flat line where the lips meet once `unsmile_field` has closed a smile's gap: a
+    little below the raised corners (the upper lip gives a quarter of the way)."""
+    return lm.mouth_center[1] - (1.0 - UNSMILE_UPPER) * own_smile(lm)
+
+
+def closed_landmarks(lm: FaceLandmarks) -> FaceLandmarks:
+    """`lm` with the mouth as `unsmile_field` leaves it: corners and lip line on one flat line."""
+    line = closed_lip_line(lm)
+    return lm.model_copy(
+        update={
+            "mouth_left": (lm.mouth_left[0], line),
+            "mouth_right": (lm.mouth_right[0], line),
+            "mouth_center": (lm.mouth_center[0], line),
+        }
+    )
+
+
+def unsmile_field(lm: FaceLandmarks, shape: Shape) -> LocalField:
+    """The photo's own smile taken back (zero when it has none): the lips meet on a flat line
+    at the corners' height (`closed_lip_line`), which closes the band between the corners' line
+    and the lip line (the teeth of a grin) and flattens the lower lip's raised curve.
+
+    The upper lip moves down a little, fading out over the philtrum; the lower lip moves up by
+    the rest of its own gap, fading out toward the chin (a stretch within the fold limit). The
+    band between is skipped.
+    """
+    lift = own_smile(lm)
+    cx = lm.mouth_center[0]
+    fh = lm.face_height
+    line = closed_lip_line(lm)
+    drop = UNSMILE_UPPER * lift
+    above, below = max(3.0 * drop, 0.04 * fh), 0.3 * fh
+    top, bottom = line - drop - above, line + below
+    reach = (1.0 + UNSMILE_SIDE) * 0.5 * lm.mouth_width
+    grid = Grid.around(shape, cx, (top + bottom) / 2, reach, (bottom - top) / 2 + 1)
+    across = plateau((grid.xx - cx) / reach, 1.0 / (1.0 + UNSMILE_SIDE))
+    upper = -drop * ramp((grid.yy - top) / above)
+    lower = (seam_curve(grid.xx, lm) - line) * smoothstep(bottom, line, grid.yy)
+    below_line = smoothstep(line - 0.5, line + 0.5, grid.yy)
+    return grid.field(0.0, across * (upper * (1.0 - below_line) + lower * below_line))
 
 
 def _mouth_grid(lm: FaceLandmarks, shape: Shape, sx: float, sy: float) -> tuple[Grid, np.ndarray]:

@@ -14,10 +14,18 @@ import cv2
 import numpy as np
 
 from animator.fallback._bumps import Grid, bump, plateau, ramp, smoothstep
-from animator.fallback._face_fields import JAW_WIDTH, jaw_geometry, lid_lines, lid_top, seam_curve
+from animator.fallback._face_fields import (
+    JAW_WIDTH,
+    jaw_geometry,
+    lid_lines,
+    lid_top,
+    own_smile,
+    seam_curve,
+)
 from animator.fallback.landmarks import FaceLandmarks
 
 INTERIOR_TINT = np.array([0.30, 0.14, 0.15], dtype=np.float32)  # mouth interior / skin colour
+SEAM_TINT = np.array([0.62, 0.42, 0.42], dtype=np.float32)  # closed lips' seam / skin colour
 
 
 @dataclass(frozen=True)
@@ -139,3 +147,22 @@ def lid_skin(
     shade = 1.0 - 0.08 * smoothstep(top, upper, grid.yy)
     colour = skin.astype(np.float32) * shade[..., None]
     return Paint(grid.y0, grid.x0, colour, (across * vertical)[..., None])
+
+
+def lip_seam(pixels: np.ndarray, lm: FaceLandmarks) -> Paint:
+    """The dark line where closed lips meet, painted over a smile's lip gap (the teeth).
+
+    Taking a smile back squeezes the gap between the corners' line and the lip line into the
+    row where the lips meet; painted, that row reads as the seam of closed lips, not as a thin
+    white line of teeth.
+    """
+    cx, seam = lm.mouth_center
+    top = seam - own_smile(lm) - 1.0  # the corners' line, less a pixel
+    half_w = 0.5 * lm.mouth_width
+    grid = Grid.around(pixels.shape[:2], cx, (top + seam + 1.0) / 2, half_w, (seam + 1.0 - top) / 2)
+    lower = seam_curve(grid.xx, lm)
+    inside = smoothstep(top - 0.5, top + 0.5, grid.yy) * smoothstep(lower + 1.0, lower, grid.yy)
+    across = plateau((grid.xx - cx) / half_w, 0.8)
+    colour = np.empty((*grid.xx.shape, 3), dtype=np.float32)
+    colour[...] = skin_colour(pixels, lm) * SEAM_TINT
+    return Paint(grid.y0, grid.x0, colour, (across * inside)[..., None])

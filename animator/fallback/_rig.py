@@ -1,10 +1,11 @@
 """`FaceRig`: everything the fallback engine precomputes per portrait, and the per-frame render.
 
 A frame is: a weighted sum of precomputed expression fields (with the lid, jaw and widening fields
-composed in front of it), the closed-form head warp, the expression offsets resampled through the
-head warp (so a smile stays on the mouth of a turned head), a few small source-space paints, and
-one `cv2.remap` of the head region of interest (ROI). Pixels outside the ROI are copied, so the
-background is untouched byte for byte.
+composed in front of it and, for a photo that smiles, the field that takes its smile back behind
+it), the closed-form head warp, the expression offsets resampled through the head warp (so a
+smile stays on the mouth of a turned head), a few small source-space paints, and one `cv2.remap`
+of the head region of interest (ROI). Pixels outside the ROI are copied, so the background is
+untouched byte for byte.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from animator.fallback import _face_fields as ff
 from animator.fallback._bumps import LocalField
 from animator.fallback._head import HeadWarp, head_extent
-from animator.fallback._paint import MouthInterior, Paint, lid_skin
+from animator.fallback._paint import MouthInterior, Paint, lid_skin, lip_seam
 from animator.fallback.landmarks import FaceLandmarks
 from contracts.pose import CHANNEL_NAMES
 
@@ -25,12 +26,37 @@ Channels = dict[str, float]  # pose values by channel name
 
 CLOSE_LEVELS = (0.25, 0.5, 0.75, 1.0)  # eyelid closures with a precomputed field
 LID_FOLLOWS_GAZE = (0.25, 0.35)  # lid drop per unit of downward gaze, lid lift per upward gaze
+UNSMILE_SPAN = 0.2  # a smile of -0.2 has fully taken the photo's own smile back ...
+PUCKER_SPAN = 0.7  # ... and so have lips pursed to mouth_round = 0.7 (a kiss at intensity 0.7)
 
 
 @dataclass(frozen=True)
 class _Eye:
     closing: tuple[LocalField, ...]
     skin: Paint
+
+
+@dataclass(frozen=True)
+class _ClosedMouth:
+    """For a photo that smiles: the field that takes its smile back, the mouth fields of the
+    mouth it closes to (they act where its lips then meet), and the dark line where they meet."""
+
+    unsmile: LocalField
+    wide: LocalField
+    round: LocalField
+    jaw: LocalField
+    seam: Paint
+
+    @classmethod
+    def build(cls, pixels: np.ndarray, lm: FaceLandmarks, shape: tuple[int, int]) -> _ClosedMouth:
+        closed = ff.closed_landmarks(lm)
+        return cls(
+            unsmile=ff.unsmile_field(lm, shape),
+            wide=ff.wide_field(closed, shape),
+            round=ff.round_field(closed, shape),
+            jaw=ff.open_field(closed, shape),
+            seam=lip_seam(pixels, lm),
+        )
 
 
 @dataclass(frozen=True)
@@ -47,6 +73,7 @@ class FaceRig:
         jaw: the jaw-drop field at mouth_open = 1.
         eyes: per-eye closing fields and lid paint, screen-left eye first.
         mouth: the mouth-interior paint.
+        closed: how to take back the photo's own smile; None when it does not smile.
     """
 
     image: np.ndarray
@@ -59,6 +86,7 @@ class FaceRig:
     jaw: LocalField
     eyes: tuple[_Eye, _Eye]
     mouth: MouthInterior
+    closed: _ClosedMouth | None
 
     @classmethod
     def build(cls, image: np.ndarray, landmarks: FaceLandmarks) -> FaceRig:
@@ -109,6 +137,7 @@ class FaceRig:
             jaw=ff.open_field(lm, shape),
             eyes=eyes,  # type: ignore[arg-type]
             mouth=MouthInterior.build(pixels, lm),
+            closed=_ClosedMouth.build(pixels, lm, shape) if ff.own_smile(lm) > 0.0 else None,
         )
 
     def render(self, values: np.ndarray) -> np.ndarray:
@@ -126,7 +155,7 @@ class FaceRig:
         if map_x is None or map_y is None:
             return frame
         y0, y1, x0, x1 = self.roi
-        pixels = self._painted(_closures(pose), pose["mouth_open"])
+        pixels = self._painted(_closures(pose), pose["mouth_open"], self._unsmiling(pose))
         frame[y0:y1, x0:x1] = cv2.remap(
             pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
@@ -150,22 +179,53 @@ class FaceRig:
         Lid closing and the jaw drop squeeze or stretch pixels close to the fold limit by design
         (that is how a lid covers an eye and how lips part), and widening stretches the same
         eye pixels, so these are not summed with the gentle fields but composed in front of
-        them: an output pixel follows the lid/jaw field, then the widening, then the sum of the
-        rest where it lands. Composed fold-free maps stay fold-free; summed ones need not.
+        them: an output pixel follows the lid/jaw field, then the widening, then the lip shape
+        (spread, pursed), then the sum of the rest, then the field that takes the photo's own
+        smile back, each where the one before lands. Composed fold-free maps stay fold-free;
+        summed ones need not.
         """
+        unsmiling = self._unsmiling(pose)
         lids_and_jaw = [
             term
             for eye, closure in zip(self.eyes, _closures(pose), strict=True)
             for term in _closure_terms(eye.closing, closure)
         ]
         if pose["mouth_open"] > 0.0:
-            lids_and_jaw.append((self.jaw, pose["mouth_open"]))
+            closed_jaw = self.closed and self.closed.jaw
+            lids_and_jaw.extend(
+                self._mouth_terms(self.jaw, closed_jaw, pose["mouth_open"], unsmiling)
+            )
         widen = max(0.0, pose["eye_open"]) + LID_FOLLOWS_GAZE[1] * max(0.0, pose["gaze_y"])
         widening = [(field, widen) for field in self.fields["widen"]] if widen > 0.0 else []
-        offsets = self._smooth_offsets(pose)
-        for terms in (widening, lids_and_jaw):
+        unsmile = None
+        if self.closed is not None and unsmiling > 0.0:
+            unsmile = self._compose([(self.closed.unsmile, unsmiling)], None)
+        offsets = self._compose(self._smooth_terms(pose), unsmile)
+        for terms in (self._lip_terms(pose, unsmiling), widening, lids_and_jaw):
             offsets = self._compose(terms, offsets)
         return offsets
+
+    def _unsmiling(self, pose: Channels) -> float:
+        """How far the photo's own smile is taken back, 0..1: fully by smile = -UNSMILE_SPAN (a
+        frown starts from a closed mouth) or mouth_round = PUCKER_SPAN (pursed lips cannot
+        grin), in proportion below."""
+        if self.closed is None:
+            return 0.0
+        pucker = pose["mouth_round"] / PUCKER_SPAN
+        return min(1.0, max(0.0, -pose["smile"] / UNSMILE_SPAN, pucker))
+
+    @staticmethod
+    def _mouth_terms(
+        field: LocalField, closed: LocalField | None, weight: float, unsmiling: float
+    ) -> list[tuple[LocalField, float]]:
+        """A mouth field at `weight`, shared between the photo's mouth and the closed one as far
+        as the smile is taken back (a blend of two close, fold-free fields; the fold tests
+        sweep these blends too)."""
+        if closed is None or unsmiling == 0.0:
+            return [(field, weight)]
+        if unsmiling == 1.0:
+            return [(closed, weight)]
+        return [(field, weight * (1.0 - unsmiling)), (closed, weight * unsmiling)]
 
     def _compose(
         self, terms: list[tuple[LocalField, float]], inner: np.ndarray | None
@@ -192,8 +252,9 @@ class FaceRig:
         composed[ys, xs] = outer
         return composed
 
-    def _smooth_offsets(self, pose: Channels) -> np.ndarray | None:
-        """Sum of the gentle expression fields (not lids, jaw, widening); None when all are 0."""
+    def _smooth_terms(self, pose: Channels) -> list[tuple[LocalField, float]]:
+        """The gentle expression fields of eyes, brows and mouth corners, with their non-zero
+        weights."""
         brow, smile = pose["eyebrow"], pose["smile"]
         weights = {
             "gaze_x": pose["gaze_x"],
@@ -202,17 +263,27 @@ class FaceRig:
             "brow_down": max(0.0, -brow),
             "smile_up": max(0.0, smile),
             "smile_down": max(0.0, -smile),
-            "mouth_wide": pose["mouth_wide"],
-            "mouth_round": pose["mouth_round"],
         }
-        active = {name: w for name, w in weights.items() if w != 0.0}
-        if not active:
-            return None
-        total = np.zeros((*self.grid_x.shape, 2), dtype=np.float32)
-        for name, weight in active.items():
-            for field in self.fields[name]:
-                field.add_to(total, weight)
-        return total
+        return [
+            (field, weight)
+            for name, weight in weights.items()
+            if weight != 0.0
+            for field in self.fields[name]
+        ]
+
+    def _lip_terms(self, pose: Channels, unsmiling: float) -> list[tuple[LocalField, float]]:
+        """The lip-shape fields (spread, pursed) with their non-zero weights, acting on the mouth
+        the corner fields leave."""
+        terms = []
+        closed = self.closed
+        for name, shut in (
+            ("mouth_wide", closed and closed.wide),
+            ("mouth_round", closed and closed.round),
+        ):
+            if pose[name] != 0.0:
+                (field,) = self.fields[name]
+                terms.extend(self._mouth_terms(field, shut, pose[name], unsmiling))
+        return terms
 
     def _maps(
         self, pitch: float, yaw: float, roll: float, offsets: np.ndarray | None
@@ -234,13 +305,16 @@ class FaceRig:
             map_y += moved[..., 1]
         return map_x, map_y
 
-    def _painted(self, closures: tuple[float, float], jaw: float) -> np.ndarray:
-        """The ROI source pixels with lid skin and mouth interior blended in as needed."""
+    def _painted(self, closures: tuple[float, float], jaw: float, unsmiling: float) -> np.ndarray:
+        """The ROI source pixels with lid skin, the closed lips' seam and the mouth interior
+        blended in as needed."""
         y0, y1, x0, x1 = self.roi
         pixels = self.image[y0:y1, x0:x1]
         strengths = [
             (eye.skin, _lid_strength(c)) for eye, c in zip(self.eyes, closures, strict=True)
         ]
+        if self.closed is not None:
+            strengths.append((self.closed.seam, _seam_strength(unsmiling)))
         if jaw <= 0.0 and not any(strength > 0.0 for _, strength in strengths):
             return pixels
         pixels = pixels.copy()
@@ -267,6 +341,12 @@ def _closures(pose: Channels) -> tuple[float, float]:
 def _lid_strength(closure: float) -> float:
     """Lid-skin paint strength: none while the eye is mostly open, full when closed."""
     t = min(1.0, max(0.0, (closure - 0.4) / 0.6))
+    return t * t * (3.0 - 2.0 * t)
+
+
+def _seam_strength(unsmiling: float) -> float:
+    """Paint strength of the closed lips' seam: none while the smile's gap still shows."""
+    t = min(1.0, max(0.0, (unsmiling - 0.5) / 0.5))
     return t * t * (3.0 - 2.0 * t)
 
 

@@ -78,9 +78,9 @@ def run_large_bench(
 
     Returns:
         {"large": ..., "reference": ..., "slowdown"}: per file its side, the display size the
-        engine works at, read_ms (decode and scale), prepare_ms, per-frame times and fps, and
-        total_s (read + prepare + all frames: a render without the encoder); slowdown is the
-        large file's total_s over the reference's.
+        engine works at, read_ms (decode and scale), prepare_ms, per-frame wall-clock times and
+        fps, cpu_ms (thread CPU time per frame), and total_s (read + prepare + all frames: a
+        render without the encoder); slowdown is the large file's total_s over the reference's.
     """
     portrait = load_portrait(DEFAULT_PORTRAIT)
     with tempfile.TemporaryDirectory(prefix="avatar-bench-") as folder:
@@ -105,14 +105,14 @@ def _file_case(path: Path, side: int, frames: int) -> dict:
         engine = FallbackEngine()
         source = engine.prepare(image)
         prepare_ms = (time.perf_counter() - start) * 1e3
-        times, _ = _time_frames(engine, source, frames)
-    numbers = _frame_numbers(times)
+        times, cpu_ms = _time_frames(engine, source, frames)
     return {
         "side": side,
         "display": [int(image.shape[1]), int(image.shape[0])],
         "read_ms": round(read_ms, 2),
         "prepare_ms": round(prepare_ms, 2),
-        **numbers,
+        **_frame_numbers(times),
+        "cpu_ms": round(cpu_ms, 3),
         "total_s": round((read_ms + prepare_ms + float(times.sum())) / 1e3, 3),
     }
 

@@ -19,11 +19,11 @@ import cv2
 import numpy as np
 import torch
 
-from animator.liveportrait.checkpoint import load_networks
+from animator.liveportrait.checkpoint import CheckpointError, load_networks
 from animator.liveportrait.crop import CropTransform, PasteBack, crop_transform, warp_crop
 from animator.liveportrait.engine import LivePortraitOptions, default_device
 from animator.liveportrait.expressions import apply_pose
-from animator.liveportrait.face import FaceAnalyzer
+from animator.liveportrait.face import FaceAnalyzer, FaceModelError
 from animator.liveportrait.networks import LivePortraitNetworks
 from animator.liveportrait.seeded import seeded_networks
 from animator.liveportrait.wrapper import LivePortraitWrapper, autocast_dtype
@@ -64,18 +64,20 @@ def run_bench(
             includes kernel selection; on CPU a full-size frame costs seconds).
 
     Returns:
-        {"device", "dtype", "weights": "real" | "seeded" | "custom", "threads", "torch",
+        {"device", "dtype", "weights": "real" | "seeded" | "custom", "weights_note" (why seeded
+        weights run, when they do), "threads", "torch",
         "image": [w, h], "prepare": {stage: ms}, "batches": [{"batch", "frames",
         stage + "_ms_per_frame" ..., "fps"}]}.
     """
     device = device or default_device()
     torch_device = torch.device(device)
-    root = resolve_models_dir(models_dir)
-    real = networks is None and verify(root, check_hash=False).ok
-    label = "real" if real else ("seeded" if networks is None else "custom")
-    if networks is None:
-        networks = load_networks(root, device) if real else seeded_networks(device=device)
-    face = FaceAnalyzer.from_models_dir(root, device=device) if real else None
+    note = ""
+    face: FaceAnalyzer | None = None
+    if networks is not None:
+        label = "custom"
+    else:
+        networks, face, note = _published_or_seeded(resolve_models_dir(models_dir), device)
+        label = "real" if face is not None else "seeded"
     options = LivePortraitOptions(input_size=input_size)
     wrapper = LivePortraitWrapper(
         networks.to(torch_device), torch_device, autocast_dtype(options.precision, torch_device)
@@ -89,6 +91,7 @@ def run_bench(
         "device": str(torch_device),
         "dtype": wrapper.dtype_name,
         "weights": label,
+        **({"weights_note": note} if note else {}),
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
         "image": [int(image.shape[1]), int(image.shape[0])],
@@ -97,6 +100,27 @@ def run_bench(
         "prepare": prepare_ms,
         "batches": rows,
     }
+
+
+def _published_or_seeded(
+    root: Path, device: str
+) -> tuple[LivePortraitNetworks, FaceAnalyzer | None, str]:
+    """The published weights and face models when they verify and load; else seeded stand-ins
+    (face None) and a note that says why, so a number is never mistaken for the real model's."""
+    report = verify(root, cached=True)
+    if report.missing:
+        why = f"{len(report.missing)} of {len(report.checks)} model files are missing in {root}"
+    elif report.problems:
+        why = f"the published weights in {root} failed verification ({report.problems[0]})"
+    else:
+        try:
+            face = FaceAnalyzer.from_models_dir(root, device=device)
+            return load_networks(root, device), face, ""
+        except (CheckpointError, FaceModelError, OSError) as exc:
+            why = f"the published weights failed to load ({exc})"
+    note = f"{why}; timing seeded stand-in weights of the same size instead"
+    log.warning("%s", note)
+    return seeded_networks(device=device), None, note
 
 
 def _timed(device: torch.device, call: Callable[[], T]) -> tuple[T, float]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,10 @@ RETARGETING_ENTRIES: Mapping[str, str] = {
 
 _LISTED_KEYS = 8
 _LFS_POINTER = b"version https://git-lfs"
+_REDOWNLOAD = (
+    "Delete it and run `avatar models download` (it fetches every missing file), or check the "
+    "folder with `avatar models verify`"
+)
 
 
 class CheckpointError(ValueError):
@@ -251,6 +256,12 @@ def _read(path: Path) -> dict[str, Any]:
                 f"{path}: is a Git LFS pointer, not the weights; download the real file "
                 "(for example with huggingface_hub) instead of a plain git clone"
             )
+    if path.suffix != ".safetensors" and not zipfile.is_zipfile(path):
+        # torch.load would answer with advice to load it unsafely (weights_only=False)
+        raise CheckpointError(
+            f"{path}: is not a PyTorch checkpoint (no zip archive inside; "
+            f"{_content_hint(path)}): the file is truncated or corrupt. {_REDOWNLOAD}"
+        )
     try:
         if path.suffix == ".safetensors":
             state: Any = safetensors.torch.load_file(path, device="cpu")
@@ -272,11 +283,20 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _corrupt(path: Path, exc: Exception) -> CheckpointError:
     lines = str(exc).strip().splitlines()
-    reason = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    quoted = lines[0] if lines and "weights_only" not in lines[0] else ""  # no unsafe advice
+    reason = f"{type(exc).__name__}: {quoted}" if quoted else type(exc).__name__
     return CheckpointError(
-        f"{path}: cannot read the checkpoint, the file is truncated or corrupt ({reason}); "
-        "delete it and download it again"
+        f"{path}: cannot read the checkpoint, the file is truncated or corrupt ({reason}). "
+        f"{_REDOWNLOAD}"
     )
+
+
+def _content_hint(path: Path) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if not head:
+        return "it is empty"
+    return "it starts with zero bytes only" if not head.strip(b"\0") else "unknown content"
 
 
 def _retargeting_entry(state: Mapping[str, Any], name: str, path: Path) -> dict[str, Any]:

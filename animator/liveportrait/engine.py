@@ -137,11 +137,11 @@ class LivePortraitEngine(Engine):
         Raises:
             ModelsMissingError: weight or face-model files are absent (lists them, says how to
                 get them).
-            ModelsCorruptError: a file has the wrong size.
+            ModelsCorruptError: a file has the wrong size or SHA-256, or cannot be read.
             CheckpointError / FaceModelError: a file cannot be loaded.
         """
         root = resolve_models_dir(models_dir)
-        report = verify(root, check_hash=False)
+        report = verify(root, cached=True)  # hashes too: a file changed since download is refused
         if report.missing:
             raise ModelsMissingError(root, report.missing)
         if report.problems:

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
-from onnxruntime.capi import onnxruntime_pybind11_state as ort_state
 
 from animator.errors import NoFaceError
 from animator.faces import FaceBox, choose_face, left_to_right
 from animator.liveportrait import scrfd
 from animator.liveportrait.crop import CropTransform, apply_affine, crop_transform, warp_crop
+from models.onnx_runtime import inference_session, ort
+
+ort_state = ort.capi.onnxruntime_pybind11_state
 
 log = logging.getLogger("avatar.animator")
 
@@ -90,7 +91,7 @@ def providers_for(device: str) -> list[str]:
 def load_session(path: Path, device: str = "cpu") -> ort.InferenceSession:
     """Open an ONNX model; raises FaceModelError naming the file when it cannot be loaded."""
     try:
-        return ort.InferenceSession(str(path), providers=providers_for(device))
+        return inference_session(path, providers=providers_for(device))
     except _ORT_ERRORS as exc:
         raise FaceModelError(
             f"{path}: cannot load the ONNX model ({exc}). Check it with `avatar models verify`."

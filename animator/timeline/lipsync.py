@@ -35,7 +35,7 @@ VOWELS: frozenset[Viseme] = frozenset({"aa", "E", "I", "O", "U"})
 _VISIBLE: frozenset[Viseme] = frozenset({"PP", "FF", "CH", "sil"})
 CONSONANT_OWN = 0.45
 """Share of a hidden consonant's own shape; the rest comes from its neighbouring vowels."""
-QUIET_OPENING = 0.35
+QUIET_OPENING = 0.2
 """Mouth opening of the quietest unit relative to the loudest."""
 BROW_LIFT = 0.18
 """Eyebrow raise on a primary-stressed vowel."""
@@ -90,12 +90,7 @@ def voice_track(timing: SpeechTiming) -> VoiceTrack:
     units = [u for u in timing.units if u.end > u.start]
     if not units:
         return VoiceTrack(np.zeros(0), np.zeros((0, 5)), timing.duration)
-    own = np.array(
-        [
-            np.array(SHAPES[u.viseme]) * (QUIET_OPENING + (1.0 - QUIET_OPENING) * u.weight)
-            for u in units
-        ]
-    )
+    own = np.array([SHAPES[u.viseme] for u in units])
     shapes = own.copy()
     vowel_index = [i for i, u in enumerate(units) if u.viseme in VOWELS]
     for i, unit in enumerate(units):
@@ -105,6 +100,8 @@ def voice_track(timing: SpeechTiming) -> VoiceTrack:
         if neighbours:
             context = own[neighbours].mean(axis=0)
             shapes[i] = CONSONANT_OWN * own[i] + (1.0 - CONSONANT_OWN) * context
+    loudness = np.array([QUIET_OPENING + (1.0 - QUIET_OPENING) * u.weight for u in units])
+    shapes = shapes * loudness[:, None]
     shapes = _soften(shapes, [u.viseme for u in units])
     emphasis = np.array(
         [

@@ -187,14 +187,19 @@ def test_kiosk_takes_text_plays_attract_and_stops(tmp_path: Path) -> None:
     assert after["time"] - visitor["time"] >= 0.3 - 0.002  # type: ignore[operator]
 
 
-def test_fifo_lines_are_logged_escaped_and_transcribed_as_fifo(tmp_path: Path) -> None:
+def test_fifo_lines_are_logged_and_transcribed_and_the_operator_combination_ends_it(
+    tmp_path: Path,
+) -> None:
+    """One kiosk session: a FIFO line is transcribed as "fifo" and logged at info with its
+    control characters escaped; then the operator's key combination ends the kiosk."""
     fifo = tmp_path / "in.fifo"
     os.mkfifo(fifo)
     settings = make_settings(
         tmp_path, window={"size": [96, 96]}, kiosk={"input": str(fifo), "attract": False}
     )
     kiosk = Kiosk(settings, announce=lambda line: None)
-    runner = threading.Thread(target=kiosk.run)
+    result: list[int] = []
+    runner = threading.Thread(target=lambda: result.append(kiosk.run()))
     runner.start()
     try:
         wait_until(lambda: kiosk.conversation.window_state == "open", timeout=30.0)
@@ -208,24 +213,6 @@ def test_fifo_lines_are_logged_escaped_and_transcribed_as_fifo(tmp_path: Path) -
 
         wait_until(lambda: said(), what="the line in the transcript")
         assert said() == [("fifo", "웃어\x1b]0;owned\x07줘")]
-    finally:
-        kiosk.request_stop("test over")
-        runner.join(20.0)
-    log = (tmp_path / "data" / "logs" / "kiosk.log").read_text(encoding="utf-8")
-    assert "kiosk heard (fifo): 웃어\\x1b]0;owned\\x07줘\n" in log
-    assert "\x1b" not in log and "\x07" not in log
-
-
-def test_operator_key_combination_ends_the_kiosk(tmp_path: Path) -> None:
-    settings = make_settings(
-        tmp_path, window={"size": [96, 96]}, kiosk={"input": str(tmp_path / "none.txt")}
-    )
-    kiosk = Kiosk(settings, announce=lambda line: None)
-    result: list[int] = []
-    runner = threading.Thread(target=lambda: result.append(kiosk.run()))
-    runner.start()
-    try:
-        wait_until(lambda: kiosk.conversation.window_state == "open", timeout=30.0)
         sink = kiosk.conversation._window.sink  # the real window process, as the operator's
         assert sink is not None  # keyboard would reach it
         sink.post_key("ctrl+shift+q")
@@ -236,6 +223,8 @@ def test_operator_key_combination_ends_the_kiosk(tmp_path: Path) -> None:
     assert result == [0]
     log = (tmp_path / "data" / "logs" / "kiosk.log").read_text(encoding="utf-8")
     assert "kiosk stopping: window ctrl+shift+q" in log
+    assert "kiosk heard (fifo): 웃어\\x1b]0;owned\\x07줘\n" in log
+    assert "\x1b" not in log and "\x07" not in log
 
 
 def test_an_over_long_line_is_refused_and_the_kiosk_goes_on(tmp_path: Path) -> None:

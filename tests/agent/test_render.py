@@ -61,6 +61,10 @@ def test_frame_count_and_size_follow_the_options(script: Path, tmp_path: Path) -
     result = job.write(tmp_path / "wide")
     assert result.frames == job.total_frames == math.ceil(job.duration * 8)
     assert job.duration > 1.0 + 0.3  # the wink starts at 1.0, then the pause
+    # by hand: the wink at 1.0 lasts 0.12 + 0.35 + 0.25 s (presets.yaml), then the 0.3 s pause
+    # and the 0.4 s end hold: 2.42 s, 19.36 frames at 8 fps, so 20 frames
+    assert job.duration == pytest.approx(2.42)
+    assert result.frames == 20
     frames = sorted((tmp_path / "wide").glob("*.png"))
     assert len(frames) == result.frames
     image = np.asarray(Image.open(frames[0]))

@@ -6,14 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import av
-import cv2
 import numpy as np
 import pytest
-from PIL import Image
 
 from agent.render import RenderOptions, prepare_render
-from animator.fallback.landmarks import detect_landmarks
-from contracts import Frame
+from bench.bench_lipsync import audio_envelope, mouth_change, peak_lag, read_clip, speech_mask
 from tests.agent._helpers import PORTRAIT, make_settings
 from tests.e2e._helpers import avatar
 
@@ -61,10 +58,8 @@ def test_render_puts_the_replies_into_the_mp4_in_sync(tmp_path: Path) -> None:
     samples, rate, audio_s, video_s = read_audio(out)
     assert abs(audio_s - video_s) <= 0.05
     assert video_s == pytest.approx(result.frames / result.fps, abs=1e-6)
-    lines = sorted(job._soundtrack.timings.items())
-    cues = job._schedule.cues
-    assert [index for index, _ in lines] == [1, 2], "the two replies, not the smile"
-    spans = [(cues[i].at, cues[i].at + timing.duration) for i, timing in lines]
+    spans = job.spoken
+    assert len(spans) == 2, "the two replies, not the smile"
     for start, end in spans:
         assert window_rms(samples, rate, start, end) > 0.02, f"speech at {start:.2f} s"
     silent = [(0.0, spans[0][0]), (spans[0][1] + 0.1, spans[1][0]), (spans[1][1] + 0.1, video_s)]
@@ -107,51 +102,21 @@ def test_muted_render_has_no_sound(tmp_path: Path) -> None:
         assert not container.streams.audio
 
 
-def lag_and_r(signal: np.ndarray, follower: np.ndarray, fps: int) -> tuple[float, float]:
-    """Lag (s, positive: `follower` is late) and Pearson r at the cross-correlation peak."""
-    best = (0.0, -1.0)
-    for lag in range(-8, 9):
-        a = signal[: len(signal) - lag] if lag >= 0 else signal[-lag:]
-        b = follower[lag:] if lag >= 0 else follower[: len(follower) + lag]
-        r = float(np.corrcoef(a, b)[0, 1])
-        if r > best[1]:
-            best = (lag / fps, r)
-    return best
-
-
 def test_lip_sync_measured_on_the_rendered_clip(tmp_path: Path) -> None:
+    """Audio envelope vs mouth_open and vs mouth pixels: peak within 40 ms, r >= 0.5."""
     fps, size = 60, 256
-    settings = make_settings(tmp_path)
-    job = prepare_render(write_script(tmp_path, fps), settings, RenderOptions(size=(size, size)))
+    job = prepare_render(
+        write_script(tmp_path, fps), make_settings(tmp_path), RenderOptions(size=(size, size))
+    )
     opening: list[float] = []
     out = tmp_path / "sync.mp4"
-
-    def keep(frame: Frame) -> None:
-        opening.append(frame.pose.mouth_open)
-
-    job.write(out, on_frame=keep)
-    samples, rate, _, _ = read_audio(out)
-    with av.open(str(out)) as container:
-        grey = np.stack(
-            [f.to_ndarray(format="gray").astype(np.float64) for f in container.decode(video=0)]
-        )
-    hop = rate / fps
-    envelope = np.array([
-        window_rms(samples, rate, (i - 0.5) * hop / rate, (i + 0.5) * hop / rate)
-        for i in range(len(grey))
-    ])
-    portrait = np.array(Image.open(PORTRAIT).convert("RGB"))
-    scale = size / max(portrait.shape[:2])
-    small = cv2.resize(portrait, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    landmarks, _ = detect_landmarks(small)
-    top = (size - small.shape[0]) // 2
-    left = (size - small.shape[1]) // 2
-    cx, cy = landmarks.mouth_center[0] + left, landmarks.mouth_center[1] + top
-    mw = landmarks.mouth_width
-    rows = slice(int(cy - 0.4 * mw), int(cy + 0.8 * mw))
-    region = grey[:, rows, int(cx - 0.7 * mw) : int(cx + 0.7 * mw)]
-    pixel_change = np.abs(region - region[0]).mean(axis=(1, 2))
-    for name, follower in (("mouth_open", np.array(opening)), ("mouth pixels", pixel_change)):
-        lag, r = lag_and_r(envelope, follower, fps)
-        assert abs(lag) <= 0.040, f"{name}: lag {lag * 1000:.0f} ms"
-        assert r >= 0.5, f"{name}: r = {r:.2f}"
+    job.write(out, on_frame=lambda frame: opening.append(frame.pose.mouth_open))
+    grey, samples, rate = read_clip(out)
+    envelope = audio_envelope(samples, rate, fps, len(grey))
+    mask = speech_mask(job.spoken, fps, len(grey))
+    pixels = mouth_change(grey, PORTRAIT, size)
+    for name, follower in (("mouth_open", np.array(opening)), ("mouth pixels", pixels)):
+        for where in (None, mask):  # the whole clip, and the lines alone
+            lag, r = peak_lag(envelope, follower, fps, where)
+            assert abs(lag) <= 0.040, f"{name}: lag {lag * 1000:.0f} ms"
+            assert r >= 0.5, f"{name}: r = {r:.2f}"

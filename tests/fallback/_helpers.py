@@ -11,6 +11,8 @@ import numpy as np
 from animator.fallback import FaceLandmarks
 
 PORTRAIT = Path(__file__).resolve().parents[2] / "assets" / "portrait.png"
+#: The astronaut's face box (x0, y0, x1, y1) in the default portrait, read off the picture by eye.
+FACE_BY_EYE = (177, 66, 272, 161)
 
 Box = tuple[int, int, int, int]  # (y0, y1, x0, x1), numpy slice order
 

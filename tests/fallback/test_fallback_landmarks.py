@@ -8,9 +8,10 @@ import pytest
 
 from animator.errors import NoFaceError
 from animator.fallback import FaceLandmarks, FallbackSource, detect_landmarks
+from tests.fallback._helpers import FACE_BY_EYE
 
 # Where the astronaut's features are, read off the picture by eye (x, y in pixels).
-FACE = (177, 66, 272, 161)
+FACE = FACE_BY_EYE
 LEFT_IRIS, RIGHT_IRIS = (203, 101), (246, 103)
 MOUTH_CORNERS = ((203, 140), (244, 141))
 

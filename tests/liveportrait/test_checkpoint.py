@@ -272,3 +272,15 @@ def test_incomplete_folder_lists_the_expected_files(
 def test_load_network_rejects_retargeting_names() -> None:
     with pytest.raises(ValueError, match="load_stitching"):
         load_network("lip", Path("unused.pth"))
+
+
+def test_zero_filled_checkpoint_is_called_corrupt_without_unsafe_advice(tmp_path: Path) -> None:
+    zeros = tmp_path / "appearance_feature_extractor.pth"
+    zeros.write_bytes(bytes(4096))
+    with pytest.raises(CheckpointError) as info:
+        load_network("appearance_feature_extractor", zeros)
+    message = str(info.value)
+    assert message.startswith(f"{zeros}: is not a PyTorch checkpoint")
+    assert "zero bytes only" in message and "truncated or corrupt" in message
+    assert "avatar models download" in message
+    assert "weights_only" not in message and "arbitrary code" not in message

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from agent.events import Status
+from agent.listener import CUE_RELEASE, LISTENING_CUE
 from contracts import INTENTS
 from tui import messages
 from tui.command_runner import CommandOutcome, run_command
@@ -34,15 +35,19 @@ from tui.widgets.command_input import CommandInput
 from tui.widgets.log_panel import LogPanel
 from tui.widgets.preview import PortraitPreview
 from tui.widgets.status_bar import WINDOW_NOTICES, NoticeBar, StatusBar, degraded_notices
+from tui.widgets.voice_bar import VoiceBar
 
 if TYPE_CHECKING:
     from agent import Conversation
+    from agent.listener import VoiceListener
 
 log = logging.getLogger("avatar.tui")
 
 ERROR_REPEAT_S = 3.0
 """The same error text within this many seconds is shown once."""
 WELCOME = "Say what the portrait should do (웃어줘, wink at me, 놀란 다음에 웃어) or type /help."
+VOICE_POLL_S = 0.1
+"""How often the voice line reads the microphone level and listening state."""
 
 
 class MainScreen(Screen[None]):
@@ -61,6 +66,8 @@ class MainScreen(Screen[None]):
         *(quick.binding() for quick in QUICK_KEYS),
         Binding("f9", "toggle_log", "log", id="console.toggle_log",
                 tooltip="Show or hide the log panel (avatar.* logging records)."),
+        Binding("f12", "push_to_talk", "talk", id="voice.push_to_talk", show=False,
+                tooltip="Push-to-talk: listen for one spoken command (press again to cancel)."),
     ]
 
     @dataclass
@@ -70,10 +77,13 @@ class MainScreen(Screen[None]):
         name: str
         outcome: CommandOutcome
 
-    def __init__(self, conversation: Conversation, *, live: bool = True) -> None:
+    def __init__(
+        self, conversation: Conversation, *, live: bool = True, voice: VoiceListener | None = None
+    ) -> None:
         super().__init__()
         self.conversation = conversation
         self.live = live
+        self.voice = voice
         self._unsubscribe: Callable[[], None] | None = None
         self._recent_errors: deque[tuple[float, str]] = deque()
         self._notes_logged: set[str] = set()
@@ -86,6 +96,8 @@ class MainScreen(Screen[None]):
             yield PortraitPreview(self.conversation.latest_frame, live=self.live, id="preview")
         yield LogPanel(id="log")
         yield CommandInput(self.conversation.history, id="input")
+        if self.voice is not None:
+            yield VoiceBar(id="voice")
         yield StatusBar(live_metrics=self.live, id="status")
         yield Footer()
 
@@ -96,6 +108,9 @@ class MainScreen(Screen[None]):
         self.query_one(ChatLog).add_note(WELCOME)
         log.info("transcript: %s", self.conversation.transcript_path)
         self.query_one(CommandInput).focus()
+        if self.voice is not None:
+            self._poll_voice()
+            self.set_interval(VOICE_POLL_S, self._poll_voice)
 
     def on_unmount(self) -> None:
         """Stop receiving events."""
@@ -133,6 +148,25 @@ class MainScreen(Screen[None]):
         if intent in INTENTS:
             self.conversation.play(intent_plan(intent))  # type: ignore[arg-type]
 
+    def action_push_to_talk(self) -> None:
+        """Listen for one spoken command (a worker: the first press may open the microphone)."""
+        if self.voice is None:
+            self.query_one(ChatLog).add_note("voice input is off ([voice] enabled = false)")
+            return
+        self.run_worker(self.voice.push_to_talk, thread=True, group="voice", name="talk")
+
+    def _poll_voice(self) -> None:
+        assert self.voice is not None
+        bar = self.query_one(VoiceBar)
+        bar.meter = self.voice.meter()
+        if bar.meter.phase not in ("hearing", "recognizing"):
+            bar.partial = ""
+
+    def on_transcript_partial(self, message: messages.TranscriptPartial) -> None:
+        """Show what is being said while it is said."""
+        if self.voice is not None:
+            self.query_one(VoiceBar).partial = message.event.text
+
     def action_toggle_log(self) -> None:
         """Show or hide the log panel."""
         self.query_one(LogPanel).toggle()
@@ -156,7 +190,7 @@ class MainScreen(Screen[None]):
     def _run_command(self, parsed: ParsedCommand) -> None:
         """Worker thread: run the command and post its outcome back to the screen."""
         try:
-            outcome = run_command(self.conversation, parsed)
+            outcome = run_command(self.conversation, parsed, self.voice)
         except Exception as exc:  # a bug in a command must not take the console down
             log.exception("/%s failed", parsed.command.name)
             outcome = CommandOutcome(error=f"/{parsed.command.name} failed: {exc!r}")
@@ -177,10 +211,12 @@ class MainScreen(Screen[None]):
     def on_utterance_received(self, message: messages.UtteranceReceived) -> None:
         """Show what was said."""
         utterance = message.event.utterance
-        self.query_one(ChatLog).add_user(utterance.text, utterance.source)
+        self.query_one(ChatLog).add_user(utterance.text, utterance.source, utterance.confidence)
 
     def on_plan_started(self, message: messages.PlanStarted) -> None:
-        """Show the plan as intent chips."""
+        """Show the plan as intent chips (the listening cue shows on the voice line instead)."""
+        if message.event.plan is LISTENING_CUE or message.event.plan is CUE_RELEASE:
+            return
         label = "plan" if message.event.utterance is not None else "play"
         self.query_one(ChatLog).add_plan(message.event.plan, label=label)
 

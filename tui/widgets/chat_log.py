@@ -87,8 +87,16 @@ class ChatLog(RichLog):
         )
         self.border_title = "conversation"
 
-    def add_user(self, text: str, source: str = "typed") -> None:
-        """A line someone said; voice and script lines are marked with their source."""
+    def add_user(self, text: str, source: str = "typed", confidence: float | None = None) -> None:
+        """A line someone said; script lines are marked with their source, spoken ones with a
+        `voice` chip and the recognition confidence."""
+        if source == "voice":
+            chip = "[voice]" if confidence is None else f"[voice {confidence:.2f}]"
+            self.write(Text.assemble(
+                ("you ", "bold #ce93d8"), (chip, "bold black on #ce93d8"), (" › ", "bold #ce93d8"),
+                printable(text),
+            ))
+            return
         who = "you" if source == "typed" else f"you ({source})"
         self.write(Text.assemble((f"{who} › ", "bold #ce93d8"), printable(text)))
 

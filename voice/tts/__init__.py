@@ -41,6 +41,7 @@ __all__ = [
     "cap",
     "default_voice",
     "load_voice",
+    "speakable",
     "stream",
     "synthesize",
 ]

@@ -72,7 +72,7 @@ class SupertonicVoice:
         self, folder: Path, style: str = DEFAULT_STYLE, steps: int = DEFAULT_STEPS
     ) -> None:
         try:
-            import onnxruntime as ort
+            from models.onnx_runtime import inference_session, ort
         except ImportError as exc:
             raise TtsError("the neural voice needs onnxruntime: `pip install onnxruntime`") from exc
         self.folder = folder
@@ -95,10 +95,7 @@ class SupertonicVoice:
             options = ort.SessionOptions()
             options.log_severity_level = 3
             self._sessions = {
-                name: ort.InferenceSession(
-                    str(folder / "onnx" / f"{name}.onnx"), options,
-                    providers=["CPUExecutionProvider"],
-                )
+                name: inference_session(folder / "onnx" / f"{name}.onnx", options=options)
                 for name in GRAPHS
             }
         except Exception as exc:  # missing files, bad JSON, or onnxruntime's own error types
