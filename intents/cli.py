@@ -3,6 +3,7 @@
     avatar plan "웃어줘" "wink twice" --json
     printf '웃어줘\nblink twice\n' | avatar plan --json     # batch: one JSON line per input line
     avatar plan --list                                     # every intent, with examples
+    avatar plan --llm-url http://gpu-box:8000/v1 "오늘 기분 어때?"  # chat goes to the LLM
 
 `agent/cli.py` calls `register` to add the sub-command to the `avatar` console script;
 `python -m intents.cli plan …` runs it on its own.
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from contracts.plan import Plan
 from contracts.text import json_printable, printable
 from contracts.vocabulary import VOCABULARY
-from intents import load_interpreter
+from intents import Interpreter, load_interpreter
 
 SUMMARY_TEXT_CHARS = 200  # a longer utterance is shortened in the readable summary
 
@@ -37,6 +38,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="print one JSON object per utterance (EXPRESSIONS.md format)")
     parser.add_argument("--list", action="store_true",
                         help="list every intent with what it does and examples, then exit")
+    parser.add_argument("--llm", metavar="MODEL_DIR_OR_ID",
+                        help="route chat through this LLM (a model folder or a cached model id)")
+    parser.add_argument("--llm-url", metavar="URL",
+                        help="route chat through an OpenAI-compatible server, e.g. "
+                        "http://host:8000/v1")
+    parser.add_argument("--llm-model", metavar="NAME",
+                        help="the model name to ask the server for (default: its first model)")
     parser.set_defaults(func=run)
 
 
@@ -51,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{entry.intent:<11} {entry.does:<40} {' · '.join(entry.examples)}")
         return 0
     try:
-        interpreter = load_interpreter()
+        interpreter = _interpreter(args)
     except (FileNotFoundError, ValueError) as error:
         print(f"avatar plan: {error}", file=sys.stderr)
         return 2
@@ -67,6 +75,25 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         sys.stderr.close()
     return 0
+
+
+def _interpreter(args: argparse.Namespace) -> Interpreter:
+    """The classifier, or the LLM router when --llm/--llm-url is given (loaded before the first
+    line; a model that cannot load is a ValueError)."""
+    if not (args.llm or args.llm_url):
+        return load_interpreter()
+    from intents.llm import LLMSettings, Router, build_interpreter
+
+    settings = LLMSettings(model=args.llm or "off", url=args.llm_url, server_model=args.llm_model)
+    router = build_interpreter(settings, on_state=_say_state, wait=True)
+    if isinstance(router, Router) and router.backend is None:
+        raise ValueError(f"the LLM is unavailable: {router.problem}")
+    return router
+
+
+def _say_state(state: str, problem: bool) -> None:
+    if problem:
+        print(f"avatar plan: llm: {state}", file=sys.stderr, flush=True)
 
 
 def summary(plan: Plan) -> str:

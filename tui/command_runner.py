@@ -106,6 +106,11 @@ def _window(conversation: Conversation, argument: str) -> CommandOutcome:
     return CommandOutcome(notes=(WINDOW_NOTICES.get(state, f"window {state}"),))
 
 
+def _reset(conversation: Conversation, argument: str) -> CommandOutcome:
+    conversation.forget()
+    return CommandOutcome(notes=("conversation forgotten — the next line starts afresh",))
+
+
 KEY_ROWS: tuple[tuple[str, str], ...] = (
     ("F9", "show or hide the log panel"),
     ("Ctrl+P", "command palette: every command, expression, engine and portrait switch"),
@@ -183,5 +188,6 @@ _HANDLERS: dict[str, Callable[[Conversation, str], CommandOutcome]] = {
     "mute": _mute,
     "window": _window,
     "intents": _intents,
+    "reset": _reset,
     "quit": _quit,
 }

@@ -134,6 +134,21 @@ def test_laughter_around_other_words_is_not_a_reaction(
 @pytest.mark.parametrize(
     ("text", "spec"),
     [
+        ("u seem confused", "chat"),
+        ("wow you look so surprised", "chat"),
+        ("you're kinda scary lol", "chat"),
+        ("you look really happy today", "chat"),
+        ("could you look surprised for me?", "surprise"),  # a request, not a remark
+        ("you look so surprised. now smile!", "smile"),  # the remark is no step
+    ],
+)
+def test_remarks_about_the_face_are_chat(interpreter: Interpreter, text: str, spec: str) -> None:
+    _check(interpreter, text, spec)
+
+
+@pytest.mark.parametrize(
+    ("text", "spec"),
+    [
         ("nod nod nod", "nod*3"),
         ("wink wink", "wink*2"),
         ("blink blink blink blink", "blink*4"),
@@ -310,6 +325,23 @@ def test_a_face_described_by_its_sound(interpreter: Interpreter, text: str, spec
     ],
 )
 def test_number_words_and_huge_counts(interpreter: Interpreter, text: str, spec: str) -> None:
+    _check(interpreter, text, spec)
+
+
+@pytest.mark.parametrize(
+    ("text", "spec"),
+    [
+        ("blink 3 timmmes", "blink*3"),
+        ("nod thrree times", "nod*3"),
+        ("kiss me 2xxx", "kiss*2"),
+        ("smile harddd", "smile@1.0"),
+        ("wink a biiit", "wink@0.35"),
+        ("윙크 두 번 한번 해봐", "wink*2"),  # 한번 beside a count is the softener
+        ("고개 세 번 끄덕이는 거 한번 보여줘", "nod*3"),
+        ("놀란표정좀만들어줘", "surprise"),  # 좀 만들어, not 좀만 (a little)
+    ],
+)
+def test_stretched_modifiers_and_softeners(interpreter: Interpreter, text: str, spec: str) -> None:
     _check(interpreter, text, spec)
 
 

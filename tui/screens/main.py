@@ -127,10 +127,15 @@ class MainScreen(Screen[None]):
         if is_command(text):
             self._start_command(text)
             return
+        # A worker thread: with an LLM the plan may take up to its deadline to start.
+        self.run_worker(partial(self._say, text), thread=True, group="say")
+
+    def _say(self, text: str) -> None:
+        """Worker thread: say `text` to the portrait."""
         try:
             self.conversation.submit(text)
         except ValueError as exc:
-            self._show_error("interpreter", str(exc))
+            self.app.call_from_thread(self._show_error, "interpreter", str(exc))
 
     def prefill(self, text: str) -> None:
         """Put `text` on the input line, ready to be completed (a command's argument)."""
