@@ -282,3 +282,21 @@ def test_live_mouth_matches_the_sound_on_the_output_clock(tmp_path: Path) -> Non
     best = int(np.argmax(r))
     assert abs(lags[best]) <= 0.040, f"mouth {lags[best] * 1000:+.0f} ms from the sound"
     assert r[best] >= 0.5, r[best]
+
+
+def test_a_5000_character_reply_starts_at_once_and_is_capped(tmp_path: Path) -> None:
+    conversation, assembly, log = start(tmp_path, max_chars=60)
+    try:
+        plan_id = conversation.play(Plan(steps=[Step(intent="smile")], source="script"))
+        text = ("이것은 아주 긴 대답입니다. " * 400)[:5000]
+        conversation.publish(ReplyReady(text, plan_id))
+        wait_until(lambda: speaking_states(log) == [True], what="speech to start")
+        (note,) = log.of(ErrorOccurred)
+        assert "speech.max_chars" in note.message and "60" in note.message
+        stream = PacedStream.instances[-1]
+        wait_until(lambda: speaking_states(log) == [True, False], timeout=30, what="the end")
+        heard = np.flatnonzero(np.abs(stream.heard()) > 1e-3)
+        capped = synthesize(text[:60].rsplit(".", 1)[0] + ".").duration
+        assert (heard[-1] - heard[0]) / 22050 == pytest.approx(capped, rel=0.1)
+    finally:
+        assembly.stop()
