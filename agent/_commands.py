@@ -167,6 +167,16 @@ def run_play(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_chat(args: argparse.Namespace) -> int:
+    """`avatar chat`: line-mode conversation on stdin/stdout."""
+    from agent.chat import run_chat as chat
+
+    llm = {"model": args.llm, "url": args.llm_url, "server_model": args.llm_model}
+    given = {key: value for key, value in llm.items() if value is not None}
+    settings = settings_from_args(args, **({"llm": given} if given else {}))
+    return chat(settings, window=args.window)
+
+
 def run_faces(args: argparse.Namespace) -> int:
     """`avatar faces PHOTO [--out PNG]`: every face with its number and box, as --face counts."""
     from agent._portrait import draw_face_boxes, photo_faces
@@ -230,6 +240,10 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
         return voice_bench(models_dir=args.models_dir, **(
             {"utterances": args.frames} if args.frames else {}
         ))
+    if args.bench_engine == "llm":
+        from intents.llm.bench import run_bench as llm_bench
+
+        return llm_bench(runs=args.frames or 3, device=args.device)
     try:
         from intents.bench import run_bench as intents_bench
     except ImportError as exc:

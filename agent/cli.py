@@ -1,7 +1,8 @@
 """`avatar`: the one command-line entry point.
 
 `avatar` alone opens the Textual console with the window; sub-commands: `kiosk`, `render`,
-`play`, `plan` (from `intents.cli`), `models` (from `models.cli`), `bench` and `faces`.
+`play`, `chat`, `plan` (from `intents.cli`), `models` (from `models.cli`), `bench` and
+`faces`.
 
 Every failure ends with one line on stderr, "avatar: <what went wrong and what to do>", and exit
 code 2; tracebacks only appear with `--log-level debug`.
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_kiosk(commands)
     _add_render(commands)
     _add_play(commands)
+    _add_chat(commands)
     _add_bench(commands)
     _add_faces(commands)
     _register_external(commands)
@@ -153,11 +155,25 @@ def _add_play(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
     play.set_defaults(func=_commands.run_play)
 
 
+def _add_chat(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    chat = commands.add_parser(
+        "chat", help="a plain line-mode conversation (no console): SSH, scripts, pipes",
+        description="Talk to the portrait one line at a time; /reset forgets the conversation, "
+        "/quit or the end of the input leaves.",
+    )
+    chat.add_argument("--window", action="store_true", help="also open the portrait window")
+    chat.add_argument("--llm", metavar="MODEL_DIR_OR_ID", help="the LLM (overrides llm.model)")
+    chat.add_argument("--llm-url", metavar="URL", help="an OpenAI-compatible server (llm.url)")
+    chat.add_argument("--llm-model", metavar="NAME", help="the server's model (llm.server_model)")
+    _add_common(chat, suppress=True)
+    chat.set_defaults(func=_commands.run_chat)
+
+
 def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     bench = commands.add_parser("bench", help="measure engine and interpreter speed")
     bench.add_argument(
         "--engine", dest="bench_engine",
-        choices=("fallback", "liveportrait", "intents", "tts", "voice"),
+        choices=("fallback", "liveportrait", "intents", "tts", "voice", "llm"),
         default="fallback", help="what to measure (default: fallback)",
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")

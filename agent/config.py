@@ -24,6 +24,7 @@ from pydantic_settings import (
 )
 
 from agent._files import not_a_regular_file
+from intents.llm.settings import LLMSettings
 from renderer.window_types import parse_chord
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -239,6 +240,8 @@ class Settings(BaseSettings):
     """Spoken commands."""
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
     """The avatar's voice."""
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    """The conversational LLM behind the classifier (`[llm]`): model or server, persona, memory."""
 
     @field_validator("target_fps")
     @classmethod

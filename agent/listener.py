@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -64,6 +65,7 @@ KOREAN_COMMANDS = (
     "눈 감아.", "왼쪽 봐.", "오른쪽 봐.", "위를 봐.", "아래를 봐.", "놀란 표정 지어줘.",
     "크게 웃어.", "뽀뽀해줘.",
 )
+HEARD_KEPT = 200
 NO_MICROPHONE = "no microphone — typing still works; plug one in, then /mic list and /mic use N"
 MODE_LABELS = {
     Mode.OFF: "off",
@@ -99,6 +101,7 @@ class VoiceMeter:
         overflows: audio blocks lost so far.
         state: the one-line state (same as the last `ComponentStateChanged`).
         problem: True when voice is degraded.
+        model: the speech model's short name or its note ("English only (tiny.en) — ...").
     """
 
     mode: str
@@ -107,6 +110,7 @@ class VoiceMeter:
     overflows: int
     state: str
     problem: bool
+    model: str = ""
 
 
 class VoiceListener(ListenerEvents):
@@ -143,8 +147,8 @@ class VoiceListener(ListenerEvents):
         self._problem = False
         self._cue_shown = False
         self._lock = threading.Lock()
-        self.heard: list[Heard] = []
-        """Every recognised utterance of this session, in order (tests, the benchmark)."""
+        self.heard: deque[Heard] = deque(maxlen=HEARD_KEPT)
+        """The latest recognised utterances, oldest first (tests, the benchmark)."""
 
     # ----------------------------------------------------------------- Component
 
@@ -233,6 +237,7 @@ class VoiceListener(ListenerEvents):
             overflows=self._overflows,
             state=self._state,
             problem=self._problem,
+            model=self._model_label(),
         )
 
     @property
@@ -387,14 +392,17 @@ class VoiceListener(ListenerEvents):
         elif isinstance(event, WindowKeyPressed) and event.key == self.voice.talk_key:
             threading.Thread(target=self.push_to_talk, name="voice-talk-key", daemon=True).start()
 
+    def _model_label(self) -> str:
+        choice = self._choice
+        if choice is None:
+            return ""
+        return choice.note or choice.name.removeprefix("whisper-")
+
     def _state_line(self, phase: Phase) -> str:
         listener = self._listener
         mode = listener.mode if listener is not None else Mode.OFF
-        parts = [MODE_LABELS[mode], PHASE_LABELS[phase]]
-        choice = self._choice
-        if choice is not None:
-            parts.append(choice.note or choice.name.removeprefix("whisper-"))
-        return " · ".join(parts)
+        parts = [MODE_LABELS[mode], PHASE_LABELS[phase], self._model_label()]
+        return " · ".join(part for part in parts if part)
 
     def _report(self, state: str, *, problem: bool = False) -> None:
         self._state, self._problem = state, problem

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from agent._commands import CommandError, announce, settings_from_args
+from contracts.text import json_printable, printable
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -106,14 +107,15 @@ def _record(path: Path, start: float, end: float, heard: Any, plan: dict[str, An
 
 def _format(record: dict[str, Any], as_json: bool) -> str:
     if as_json:
-        return json.dumps(record, ensure_ascii=False)
+        return json_printable(json.dumps(record, ensure_ascii=False))
     steps = " → ".join(
         f"{step['intent']}×{step['repeat']}" if step["repeat"] > 1 else str(step["intent"])
         for step in record["plan"]["steps"]
     )
+    said = printable(record["text"])
     return (
-        f"{record['file']} {record['start']:.2f}–{record['end']:.2f} s: {record['text']} → "
-        f"{steps}  ({record['confidence']:.2f})"
+        f"{record['file']} {record['start']:.2f}–{record['end']:.2f} s: {said} → {steps}  "
+        f"({record['confidence']:.2f})"
     )
 
 

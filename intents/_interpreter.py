@@ -41,6 +41,7 @@ from intents._reactions import reaction_of
 from intents._segment import Segment, segment
 from intents._spelling import SpellingCorrector, plain_korean_variants
 from intents.replies import ChatKind, reply_for, talk_line
+from intents.stream import PlanStream
 
 logger = logging.getLogger("avatar.intents")
 
@@ -74,6 +75,16 @@ class Interpreter(ABC):
     def interpret_many(self, texts: Iterable[str]) -> list[Plan]:
         """Plans for several utterances, in order."""
         return [self.interpret(text) for text in texts]
+
+    def interpret_stream(self, text: str) -> PlanStream:
+        """The interpretation as it is decoded: a plan to start now, then the reply in sentences.
+
+        The default is the single plan of `interpret`; the LLM router streams.
+        """
+        return PlanStream.single(self.interpret(text))
+
+    def reset(self) -> None:  # noqa: B027 - optional hook: most interpreters keep no memory
+        """Forget the conversation so far (the LLM's memory); others have nothing to forget."""
 
 
 @dataclass(frozen=True, slots=True)

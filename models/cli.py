@@ -20,7 +20,8 @@ from models.whisper import whisper_dir, whisper_files, whisper_names
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `models` command and its sub-commands to an argparse sub-parser group."""
     models = subparsers.add_parser(
-        "models", help="list, download and verify model files (LivePortrait, Whisper, the voice)"
+        "models",
+        help="list, download and verify model files (LivePortrait, Whisper, the voice, the LLM)",
     )
     commands = models.add_subparsers(dest="models_command", metavar="COMMAND", required=True)
 
@@ -46,7 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "name", nargs="?", default="liveportrait", metavar="NAME",
-        help=f"liveportrait (default), tts-supertonic (the neural voice) or a speech model: "
+        help=f"liveportrait (default), tts-supertonic (the neural voice), llm (the "
+        f"conversational model) or a speech model: "
         f"{', '.join(whisper_names())}",
     )
     parser.add_argument(

@@ -238,7 +238,9 @@ def remove_stale_segments() -> list[str]:
         if match is None or name in _OWN_SEGMENTS or _owner_runs(int(match.group(1))):
             continue
         try:
-            _unlink_untracked(_open_untracked(name))
+            stale = _open_untracked(name)
+            stale.close()
+            _unlink_untracked(stale)
         except OSError as exc:  # another user's block, or another process removed it first
             log.debug("cannot remove stale frame buffer %s: %s", name, exc)
             continue

@@ -37,6 +37,7 @@ CHEEK_UP = 0.025  # cheek lift with a smile, in face heights
 FROWN_DOWN, FROWN_IN = 0.07, 0.02  # mouth corners down and in at smile = -1
 UNSMILE_SIDE = 0.7  # taking back the photo's smile fades out this many half mouth widths
 #                     beyond the corners
+OWN_SMILE_MIN = 0.04  # corners this far above the lip line (face heights) make a smiling photo
 UNSMILE_UPPER = 0.25  # share of a smile's lip gap the upper lip closes (the lower lip the rest)
 WIDE_STRETCH = 0.3  # relative horizontal stretch of the lips at mouth_wide = 1
 ROUND_SQUEEZE, ROUND_TALL = 0.55, 0.5  # pursed lips: relative narrowing, relative height gain
@@ -174,7 +175,7 @@ def smile_fields(lm: FaceLandmarks, shape: Shape) -> tuple[list[LocalField], lis
         grid = Grid.around(shape, corner[0], corner[1], rx, ry)
         weight = ellipse_bump(grid, corner[0], corner[1], rx, ry)
         smile.append(grid.field(-out * SMILE_OUT * fw * weight, SMILE_UP * fh * weight))
-        level = max(corner[1], closed_lip_line(lm))
+        level = corner[1] + UNSMILE_UPPER * own_smile(lm)  # on the closed lip line
         grid = Grid.around(shape, corner[0], level, rx, ry)
         weight = ellipse_bump(grid, corner[0], level, rx, ry)
         frown.append(grid.field(out * FROWN_IN * fw * weight, -FROWN_DOWN * fh * weight))
@@ -189,9 +190,10 @@ def smile_fields(lm: FaceLandmarks, shape: Shape) -> tuple[list[LocalField], lis
 
 def own_smile(lm: FaceLandmarks) -> float:
     """How far the photo's mouth corners sit above the middle of its lip line, in pixels: the
-    lift of the smile the photo already has (0 for a level or downturned mouth)."""
-    corner_y = (lm.mouth_left[1] + lm.mouth_right[1]) / 2
-    return max(0.0, lm.mouth_center[1] - corner_y)
+    lift of the smile the photo already has; 0 for a mouth within OWN_SMILE_MIN of level
+    (landmark noise, not a smile) or downturned."""
+    lift = lm.mouth_center[1] - (lm.mouth_left[1] + lm.mouth_right[1]) / 2
+    return lift if lift >= OWN_SMILE_MIN * lm.face_height else 0.0
 
 
 def closed_lip_line(lm: FaceLandmarks) -> float:

@@ -137,7 +137,7 @@ class FaceRig:
             jaw=ff.open_field(lm, shape),
             eyes=eyes,  # type: ignore[arg-type]
             mouth=MouthInterior.build(pixels, lm),
-            closed=_ClosedMouth.build(pixels, lm, shape) if ff.own_smile(lm) >= 0.5 else None,
+            closed=_ClosedMouth.build(pixels, lm, shape) if ff.own_smile(lm) > 0.0 else None,
         )
 
     def render(self, values: np.ndarray) -> np.ndarray:

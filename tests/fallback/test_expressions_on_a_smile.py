@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from animator.fallback import FallbackEngine, FallbackSource
+from animator.fallback._rig import UNSMILE_SPAN
 from animator.timeline import load_presets
 from contracts.pose import Pose
 
@@ -186,3 +187,20 @@ def test_taking_the_smile_back_never_folds(source: FallbackSource, pose: Pose) -
         map_x, axis=0
     ) * np.gradient(map_y, axis=1)
     assert determinant.min() > 0.02
+
+
+def test_a_photo_with_level_closed_lips_is_not_taken_back(
+    engine: FallbackEngine, source: FallbackSource
+) -> None:
+    """The bundled portrait with its smile taken back, as a photo of its own: nothing to take
+    back there, so a frown only brings the corners down; the lips do not move together."""
+    level = render(engine, source, Pose(smile=-UNSMILE_SPAN))
+    closed = engine.prepare(level)
+    assert closed.rig is not None and closed.rig.closed is None
+    face = Face(closed)
+    frame = render(engine, closed, intent_pose("sad"))
+    _, upper = track(level, frame, face.upper_lip)
+    _, lower = track(level, frame, face.lower_lip)
+    assert abs(lower - upper) < 1.5
+    for corner in (face.left_corner, face.right_corner):
+        assert track(level, frame, corner)[1] > 1.5

@@ -86,6 +86,7 @@ async def test_voice_commands_and_the_talk_key(
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         voice.start(app.conversation)
         await wait_until(pilot, lambda: "hands-free" in voice_line(app), "the voice line")
+        assert "English only (tiny.en)" in voice_line(app)  # no multilingual model downloaded
         await pilot.press("f12")
         await wait_until(pilot, lambda: "push-to-talk" in voice_line(app), "push-to-talk mode")
         assert voice.mode.value == "ptt"

@@ -75,4 +75,6 @@ class VoiceBar(Static):
             text.append(f" {meter.overflows} blocks lost", style="yellow")
         if self.partial and phase in ("hearing", "recognizing"):
             text.append(f"  “{self.partial}…”", style="italic")
+        elif meter.model:
+            text.append(f"  {meter.model}", style="dim")
         return text
