@@ -12,12 +12,28 @@ from pathlib import Path
 
 import pytest
 
-from contracts.plan import MAX_REPEAT, Plan
+from contracts.plan import Plan
 from intents import Interpreter, load_interpreter
-from intents._interpreter import MIN_CONFIDENCE
-from intents.replies import _REPLIES, chat_kind
+from intents.replies import chat_kind
 
 TRAIN_PATH = Path(__file__).resolve().parents[2] / "intents" / "data" / "train.jsonl"
+MAX_REPEAT = 10  # EXPRESSIONS.md / intents/README.md: counts are capped at 10
+LOW_CONFIDENCE = 0.4  # intents/README.md: below 0.4 a segment is never a guessed expression
+# What a fitting reply of each kind says, in either language (written here, not read from the
+# reply tables, so a reply moved to the wrong kind fails).
+REPLY_MARKERS = {
+    "affection": r"사랑|좋아|행복|love|sweet|blush",
+    "apology": r"괜찮|사과|worr|okay",
+    "greeting": r"안녕|반가|hi there|hello|hey",
+    "thanks": r"천만|별말씀|기뻐|welcome|any time|glad",
+    "goodbye": r"안녕히|잘 가|하루|bye|great day",
+    "question": r"질문|모르|question|not sure|tricky",
+    "compliment": r"고마|칭찬|기분|thank|made my day",
+    "feeling_down": r"괜찮|힘내|속상|cheer|hang in|sorry to hear",
+    "agree": r"좋아요|알겠|뭐 할|great|okay|next",
+    "insult": r"상처|슬퍼|친절|ouch|not very nice|pretend",
+    "unclear": r"못 알아|모르겠|didn't catch|don't understand",
+}
 _STEP = re.compile(r"([a-z_]+)(?:@([\d.]+))?(?:\*(\d+))?")
 
 
@@ -75,10 +91,11 @@ ISSUE_EXAMPLES = [  # as the issue gives them; some are also (chat) training lin
 @pytest.mark.parametrize(("text", "spec"), ISSUE_EXAMPLES)
 def test_the_examples_of_the_issue(interpreter: Interpreter, text: str, spec: str) -> None:
     plan = _check(interpreter, text, spec)
-    if plan.intents[-1] == "chat":
-        assert plan.reply and plan.reply not in _REPLIES["ko"]["other"] + _REPLIES["en"]["other"]
     if text == "asdfgh":
-        assert plan.confidence < MIN_CONFIDENCE
+        assert plan.confidence < LOW_CONFIDENCE
+        assert plan.reply and re.search(REPLY_MARKERS["unclear"], plan.reply, re.IGNORECASE)
+    elif plan.intents[-1] == "chat":
+        assert plan.reply and chat_kind(text) != "other"  # a fitting reply, not the generic one
 
 
 LAUGHTER = [
@@ -198,9 +215,10 @@ def test_a_second_verb_shares_the_first_ones_object(
                                   "sdfkjsdhf", "ㅂㅈㄷㄱ쇼"])
 def test_gibberish_is_low_confidence_chat(interpreter: Interpreter, text: str) -> None:
     plan = _check(interpreter, text, "chat")
-    assert plan.confidence < MIN_CONFIDENCE, plan.confidence  # as low as a guess never made
+    assert plan.confidence < LOW_CONFIDENCE, plan.confidence  # as low as a guess never made
     assert chat_kind(text) == "other" and plan.reply is not None
-    assert plan.reply in _REPLIES["ko" if _is_korean(text) or "ㅁ" in text else "en"]["unclear"]
+    assert plan.reply and re.search(REPLY_MARKERS["unclear"], plan.reply, re.IGNORECASE)
+    assert _is_korean(plan.reply) == (_is_korean(text) or "ㅁ" in text)
 
 
 @pytest.mark.parametrize("text", ["how are you today?", "I like pizza", "오늘 날씨 좋다",
@@ -243,7 +261,8 @@ def test_chat_replies_fit_what_was_said(interpreter: Interpreter, text: str, kin
     plan = _check(interpreter, text, "chat")
     language = "ko" if _is_korean(text) else "en"
     assert chat_kind(text) == kind
-    assert plan.reply in _REPLIES[language][kind]
+    assert plan.reply and re.search(REPLY_MARKERS[kind], plan.reply, re.IGNORECASE), plan.reply
+    assert _is_korean(plan.reply) == (language == "ko")
 
 
 @pytest.mark.parametrize(
