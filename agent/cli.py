@@ -263,9 +263,12 @@ def _add_prerender(commands: argparse._SubParsersAction) -> None:  # type: ignor
         "--intensity", type=float, default=0.7, help="expression intensity 0..1 (default 0.7)"
     )
     prerender.add_argument(
-        "--fps", type=float, default=8.0, help="poses per second of each expression (default 8)"
+        "--fps", type=_parse_fps, default=8.0,
+        help="poses per second of each expression, 1..120 (default 8)",
     )
-    prerender.add_argument("--device", help="torch device (default: cuda if any)")
+    prerender.add_argument(
+        "--device", type=_parse_device, help="torch device: cpu, cuda, cuda:N (default: cuda if any)"
+    )
     prerender.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_common(prerender, suppress=True)
     prerender.set_defaults(func=_commands.run_prerender)
