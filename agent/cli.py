@@ -267,7 +267,7 @@ def _add_prerender(commands: argparse._SubParsersAction) -> None:  # type: ignor
         help="poses per second of each expression, 1..120 (default 8)",
     )
     prerender.add_argument(
-        "--device", type=_parse_device, help="torch device: cpu, cuda, cuda:N (default: cuda if any)"
+        "--device", type=_parse_device, help="torch device: cpu, cuda, cuda:N (default: cuda)"
     )
     prerender.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_common(prerender, suppress=True)
