@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -21,6 +21,7 @@ import numpy as np
 from agent._bus import ErrorReporter, EventBus
 from agent._portrait import prepare_portrait, read_portrait
 from agent._pump import FramePump
+from agent._replies import ReplyStreams
 from agent._window import WindowSupervisor
 from agent.config import Settings
 from agent.events import (
@@ -51,7 +52,8 @@ from contracts import (
     Utterance,
     UtteranceSource,
 )
-from intents import load_interpreter
+from intents import Interpreter
+from intents.llm import build_interpreter
 from renderer import WindowStats
 
 log = logging.getLogger("avatar.agent")
@@ -99,7 +101,10 @@ class Conversation:
         self._history: deque[str] = deque(maxlen=HISTORY_SIZE)
         self._transcript_path = settings.transcripts_dir / session_file_name("session", ".jsonl")
         self._transcript: Transcript | None = None
-        self._interpreter = None
+        self._interpreter: Interpreter | None = None
+        self._replies = ReplyStreams(
+            self._bus, self._start, lambda: self._require(self._transcript)
+        )
         self._player: Player | None = None
         self._engine_name: str = settings.engine
         self._image: np.ndarray | None = None
@@ -131,12 +136,15 @@ class Conversation:
                     self._engine_name,
                     models_dir=self.settings.models_dir,
                     device=self.settings.device,
+                    backend=self.settings.backend,
                 )
             source = prepare_portrait(engine, image, self._portrait_path, self._face)
             self._image = image
             self._notes["engine"] = tuple(notes)
             self._notes["portrait"] = tuple(source.notes)
-            self._interpreter = load_interpreter()
+            self._interpreter = build_interpreter(
+                self.settings.llm, models_dir=self.settings.models_dir, on_state=self._llm_state
+            )
             self._player = Player(engine, source, Timeline(seed=self.settings.seed))
             self._pump.attach(self._player)
             self._transcript = Transcript(self._transcript_path)
@@ -149,6 +157,7 @@ class Conversation:
 
     def stop(self) -> None:
         """Stop the frame loop, close the window, finish a recording, close the transcript."""
+        self._replies.cancel()
         self._pump.stop()
         self._window.close()
         with self._lock:
@@ -163,9 +172,13 @@ class Conversation:
         `text` may be a whole `Utterance` (voice input carries its language, timestamps and
         recognition confidence); `source` is then taken from it.
 
+        With an LLM the plan starts when its first step is decoded and the reply follows as one
+        `ReplyReady` per sentence, until the next barge-in.
+
         Returns:
-            The plan, or None for empty text, text over `MAX_UTTERANCE_CHARS` characters, or
-            when the interpreter failed (the last two reported as `ErrorOccurred`).
+            The plan that started, or None for empty text, text over `MAX_UTTERANCE_CHARS`
+            characters, when the interpreter failed (the last two reported as
+            `ErrorOccurred`), or when a barge-in came before any plan.
         """
         given = text if isinstance(text, Utterance) else None
         text = text.text.strip() if given is not None else text.strip()
@@ -186,18 +199,34 @@ class Conversation:
         else:
             utterance = Utterance(text=text, source=source)
         self.interrupt(source)
+        epoch = self._replies.epoch
         with self._turn:
+            self._replies.wait()
             self._history.append(text)
             self._receive(utterance)
             started = time.perf_counter()
             try:
-                plan = interpreter.interpret(text)
+                stream = interpreter.interpret_stream(text)
+                plan = self._replies.first_plan(stream, epoch)
             except Exception as exc:
                 log.debug("interpreter failed", exc_info=True)
                 self._errors.report("interpreter", f"could not understand {text!r}: {exc}")
                 return None
-            self._start(plan, utterance, (time.perf_counter() - started) * 1000.0)
+            if plan is None:
+                return None
+            plan_id = self._start(plan, utterance, (time.perf_counter() - started) * 1000.0)
+            self._replies.follow(stream, plan_id, utterance)
         return plan
+
+    def wait_reply(self, timeout: float | None = None) -> bool:
+        """Wait until the streamed reply of the last utterance has ended; False on timeout.
+        (Line-mode front-ends wait here so the next line does not cut the answer short.)"""
+        return self._replies.wait_idle(timeout)
+
+    def forget(self) -> None:
+        """Forget the conversation so far (the LLM's memory of earlier turns; `/reset`)."""
+        self._require(self._interpreter).reset()
+        self._require(self._transcript).write("session", event="reset")
 
     def play(self, plan: Plan, utterance: Utterance | None = None) -> int:
         """Play an explicit plan at once, preempting what plays; returns its plan id.
@@ -247,6 +276,19 @@ class Conversation:
             self._bus.publish(ReplyReady(text=reply, plan_id=plan_id))
         return plan_id
 
+    def set_override(self, channels: Mapping[str, float] | None) -> None:
+        """The operator's hand on the face (sliders): `channels` set over every layer (values
+        clamped to their ranges) until the next call; None releases them.
+
+        Raises:
+            ValueError: an unknown channel name (the message lists the channels).
+        """
+        timeline = self._require(self._player).timeline
+        if channels is None:
+            timeline.clear_override()
+        else:
+            timeline.set_override(channels)
+
     # ----------------------------------------------------------------- the frame loop
 
     def _after_tick(self, now: float) -> None:
@@ -290,6 +332,9 @@ class Conversation:
         """Publish a component's own facts (speech started, a partial transcript, its state) to
         every subscriber, the way the conversation publishes its own."""
         self._bus.publish(event)
+
+    def _llm_state(self, state: str, problem: bool) -> None:
+        self._bus.publish(ComponentStateChanged("llm", state, problem))
 
     def _track_component(self, event: Event) -> None:
         if isinstance(event, ComponentStateChanged):
@@ -367,7 +412,8 @@ class Conversation:
         """
         player = self._require(self._player)
         engine, notes = create_engine(
-            name, models_dir=self.settings.models_dir, device=self.settings.device
+            name, models_dir=self.settings.models_dir, device=self.settings.device,
+            backend=self.settings.backend,
         )
         with self._lock:
             image = self._image

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts import Plan, Utterance
+from intents.stream import LLMTrace
 
 log = logging.getLogger("avatar.agent")
 
@@ -30,7 +31,7 @@ class Transcript:
     """Append-only JSONL writer; thread-safe, each record flushed immediately.
 
     Records are dicts with `time` (Unix seconds), `kind` ("session", "utterance", "plan",
-    "reply", "error") and kind-specific fields.
+    "reply", "llm", "error") and kind-specific fields.
     """
 
     def __init__(self, path: Path) -> None:
@@ -66,9 +67,20 @@ class Transcript:
             plan=plan.model_dump(mode="json", exclude_none=True),
         )
 
-    def reply(self, text: str, plan_id: int) -> None:
-        """Record the avatar's answer."""
-        self.write("reply", text=text, plan_id=plan_id)
+    def reply(self, text: str, plan_id: int, *, final: bool = True) -> None:
+        """Record the avatar's answer (one sentence of a streamed one: `final` False but last)."""
+        if final:
+            self.write("reply", text=text, plan_id=plan_id)
+        else:
+            self.write("reply", text=text, plan_id=plan_id, final=False)
+
+    def llm(self, trace: LLMTrace, plan_id: int | None) -> None:
+        """Record what the LLM wrote (raw, even when cut or invalid) and how long it took."""
+        self.write(
+            "llm",
+            plan_id=plan_id,
+            **trace.model_dump(mode="json", exclude={"plan"}, exclude_none=True),
+        )
 
     def close(self) -> None:
         """Write the closing record and close the file (idempotent)."""

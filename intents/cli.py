@@ -2,6 +2,7 @@
 
     avatar plan "웃어줘" "wink twice" --json
     printf '웃어줘\nblink twice\n' | avatar plan --json     # batch: one JSON line per input line
+    avatar plan --llm-url http://gpu-box:8000/v1 "오늘 기분 어때?"  # chat goes to the LLM
 
 `agent/cli.py` calls `register` to add the sub-command to the `avatar` console script;
 `python -m intents.cli plan …` runs it on its own.
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 
 from contracts.plan import Plan
 from contracts.text import json_printable, printable
-from intents import load_interpreter
+from intents import Interpreter, load_interpreter
 
 SUMMARY_TEXT_CHARS = 200  # a longer utterance is shortened in the readable summary
 
@@ -32,13 +33,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("texts", nargs="*", metavar="TEXT", help="utterances to interpret")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object per utterance (EXPRESSIONS.md format)")
+    parser.add_argument("--llm", metavar="MODEL_DIR_OR_ID",
+                        help="route chat through this LLM (a model folder or a cached model id)")
+    parser.add_argument("--llm-url", metavar="URL",
+                        help="route chat through an OpenAI-compatible server, e.g. "
+                        "http://host:8000/v1")
+    parser.add_argument("--llm-model", metavar="NAME",
+                        help="the model name to ask the server for (default: its first model)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Interpret every utterance and print one line each; 2 if the model cannot be loaded."""
     try:
-        interpreter = load_interpreter()
+        interpreter = _interpreter(args)
     except (FileNotFoundError, ValueError) as error:
         print(f"avatar plan: {error}", file=sys.stderr)
         return 2
@@ -54,6 +62,25 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         sys.stderr.close()
     return 0
+
+
+def _interpreter(args: argparse.Namespace) -> Interpreter:
+    """The classifier, or the LLM router when --llm/--llm-url is given (loaded before the first
+    line; a model that cannot load is a ValueError)."""
+    if not (args.llm or args.llm_url):
+        return load_interpreter()
+    from intents.llm import LLMSettings, Router, build_interpreter
+
+    settings = LLMSettings(model=args.llm or "off", url=args.llm_url, server_model=args.llm_model)
+    router = build_interpreter(settings, on_state=_say_state, wait=True)
+    if isinstance(router, Router) and router.backend is None:
+        raise ValueError(f"the LLM is unavailable: {router.problem}")
+    return router
+
+
+def _say_state(state: str, problem: bool) -> None:
+    if problem:
+        print(f"avatar plan: llm: {state}", file=sys.stderr, flush=True)
 
 
 def summary(plan: Plan) -> str:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 MODELS_DIR_ENV = "AVATAR_MODELS_DIR"
 _PACKAGED = Path(__file__).with_name("liveportrait.json")
 _SUPERTONIC = Path(__file__).with_name("tts-supertonic.json")
+_LLM = Path(__file__).with_name("llm.json")
 
 
 class ModelFile(BaseModel):
@@ -109,7 +110,13 @@ def supertonic_files() -> ModelSet:
     return load_model_set(_SUPERTONIC)
 
 
-MODEL_SETS = ("liveportrait", "tts-supertonic")
+@functools.cache
+def llm_files() -> ModelSet:
+    """The default conversational LLM (Qwen2.5-0.5B-Instruct, Apache-2.0)."""
+    return load_model_set(_LLM)
+
+
+MODEL_SETS = ("liveportrait", "tts-supertonic", "llm")
 """Names `avatar models ... NAME` accepts."""
 
 
@@ -123,6 +130,8 @@ def model_set(name: str) -> ModelSet:
         return liveportrait_files()
     if name == "tts-supertonic":
         return supertonic_files()
+    if name == "llm":
+        return llm_files()
     raise ValueError(f"unknown model set {name!r}; choose one of: {', '.join(MODEL_SETS)}")
 
 

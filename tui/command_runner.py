@@ -105,6 +105,11 @@ def _window(conversation: Conversation, argument: str) -> CommandOutcome:
     return CommandOutcome(notes=(WINDOW_NOTICES.get(state, f"window {state}"),))
 
 
+def _reset(conversation: Conversation, argument: str) -> CommandOutcome:
+    conversation.forget()
+    return CommandOutcome(notes=("conversation forgotten — the next line starts afresh",))
+
+
 def help_outcome(voice: bool) -> CommandOutcome:
     """/help: the commands (voice ones when the console listens) and the quick keys."""
     rows = (*help_rows(voice=voice), *((quick.key.upper(), quick.intent) for quick in QUICK_KEYS))
@@ -154,5 +159,6 @@ _HANDLERS: dict[str, Callable[[Conversation, str], CommandOutcome]] = {
     "record": _record,
     "mute": _mute,
     "window": _window,
+    "reset": _reset,
     "quit": _quit,
 }

@@ -94,6 +94,7 @@ COMMANDS: tuple[SlashCommand, ...] = (
         needs_argument=True,
         needs_voice=True,
     ),
+    SlashCommand("reset", "/reset", "forget the conversation so far (the LLM's memory)"),
     SlashCommand("help", "/help", "list the commands and quick keys"),
     SlashCommand("quit", "/quit", "leave the console"),
 )

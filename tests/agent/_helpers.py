@@ -20,9 +20,10 @@ E = TypeVar("E")
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     """Offline settings writing into `tmp_path`: fallback engine, no window and no voice unless
-    asked."""
+    asked, no models but those the test puts there."""
     values: dict[str, Any] = {
         "data_dir": tmp_path / "data",
+        "models_dir": tmp_path / "models",
         "engine": "fallback",
         "window": {"enabled": False},
         "voice": {"enabled": False},  # never a real microphone; voice tests enable it

@@ -280,6 +280,15 @@ def window_lines(app: ConsoleApp) -> list[str]:
     return [line for line in after.splitlines() if line.startswith("window ")]
 
 
+async def test_reset_forgets_the_conversation(
+    app: ConsoleApp, conversation: Conversation
+) -> None:
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await enter_and_wait(pilot, "/reset", "conversation forgotten")
+    lines = conversation.transcript_path.read_text(encoding="utf-8").splitlines()
+    assert any('"event": "reset"' in line for line in lines)
+
+
 async def test_quit_exits(app: ConsoleApp) -> None:
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await enter(pilot, "/quit")

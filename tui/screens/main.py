@@ -119,10 +119,15 @@ class MainScreen(Screen[None]):
         if is_command(message.text):
             self._start_command(message.text)
             return
+        # A worker thread: with an LLM the plan may take up to its deadline to start.
+        self.run_worker(partial(self._say, message.text), thread=True, group="say")
+
+    def _say(self, text: str) -> None:
+        """Worker thread: say `text` to the portrait."""
         try:
-            self.conversation.submit(message.text)
+            self.conversation.submit(text)
         except ValueError as exc:
-            self._show_error("interpreter", str(exc))
+            self.app.call_from_thread(self._show_error, "interpreter", str(exc))
 
     def action_quick(self, intent: str) -> None:
         """Play a quick-key expression now."""

@@ -1,0 +1,151 @@
+"""A Conversation with an LLM server: the plan starts at its first step, the reply streams sentence
+by sentence, a barge-in stops the stream, the transcript keeps the raw output, /reset forgets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agent import Conversation
+from agent.events import ComponentStateChanged, PlanStarted, ReplyReady
+from tests.agent._helpers import EventLog, make_settings, wait_until
+from tests.llm.chat_server import ChatServer, answer_json
+
+REPLY = "좋아요! 오늘은 날씨가 맑아요. 같이 산책할래요?"
+ANSWER = answer_json([("smile", 1.0, 1), ("nod", 0.7, 1)], REPLY)
+
+
+@pytest.fixture
+def servers() -> Iterator[list[ChatServer]]:
+    started: list[ChatServer] = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+def conversation_with(tmp_path: Path, server: ChatServer) -> tuple[Conversation, EventLog]:
+    settings = make_settings(tmp_path, llm={"url": server.url, "deadline_s": 5.0})
+    conversation = Conversation(settings)
+    log = EventLog()
+    conversation.subscribe(log)
+    conversation.start()
+    wait_until(
+        lambda: any(e.state.endswith("test-model") for e in log.of(ComponentStateChanged)),
+        what="the LLM to connect",
+    )
+    return conversation, log
+
+
+def records(conversation: Conversation) -> list[dict[str, object]]:
+    lines = conversation.transcript_path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_chat_streams_plans_and_reply_sentences(tmp_path: Path, servers: list[ChatServer]) -> None:
+    servers.append(server := ChatServer(ANSWER, chunk=6).start())
+    conversation, log = conversation_with(tmp_path, server)
+    try:
+        plan = conversation.submit("오늘 날씨 어때?")
+        assert plan is not None and plan.source == "llm" and plan.intents == ["smile"]
+        assert conversation.wait_reply(10.0)
+        started = log.of(PlanStarted)
+        assert [p.plan.intents for p in started] == [["smile"], ["smile", "nod"]]
+        replies = log.of(ReplyReady)
+        assert [(r.text, r.final) for r in replies] == [
+            ("좋아요!", False), ("오늘은 날씨가 맑아요.", False), ("같이 산책할래요?", True)
+        ]
+        assert {r.plan_id for r in replies} == {started[-1].plan_id}
+        assert {r.language for r in replies} == {"ko"}
+    finally:
+        conversation.stop()
+    kinds = [record["kind"] for record in records(conversation)]
+    assert kinds == ["session", "utterance", "plan", "plan", "reply", "reply", "reply", "llm",
+                     "session"]
+    llm = records(conversation)[-2]
+    assert llm["raw"] == ANSWER and llm["model"].endswith("test-model")  # type: ignore[union-attr]
+    assert llm["first_step_ms"] <= llm["total_ms"]  # type: ignore[operator]
+
+
+def test_a_command_plays_without_asking_the_llm(tmp_path: Path, servers: list[ChatServer]) -> None:
+    servers.append(server := ChatServer(ANSWER).start())
+    conversation, log = conversation_with(tmp_path, server)
+    try:
+        plan = conversation.submit("활짝 웃다가 윙크해줘")
+        assert plan is not None and plan.source == "classifier"
+        assert plan.intents == ["smile", "wink"]
+    finally:
+        conversation.stop()
+    assert server.chat_requests == 0
+    assert log.of(ReplyReady) == []
+
+
+@pytest.mark.parametrize("barge_in", ["voice", "typed"])
+def test_a_barge_in_stops_the_streaming_reply(
+    tmp_path: Path, servers: list[ChatServer], barge_in: str
+) -> None:
+    long_reply = " ".join(f"문장 {n}번이에요." for n in range(40))
+    servers.append(
+        server := ChatServer(answer_json([("smile", 0.7, 1)], long_reply), chunk=4,
+                             delay_s=0.05).start()
+    )
+    conversation, log = conversation_with(tmp_path, server)
+    try:
+        conversation.submit("긴 이야기 해줘")
+        wait_until(lambda: len(log.of(ReplyReady)) >= 2, what="the reply to start streaming")
+        if barge_in == "voice":
+            conversation.interrupt("voice")
+        else:
+            second = conversation.submit("웃어줘")
+            assert second is not None and second.intents == ["smile"]
+        assert conversation.wait_reply(5.0)
+        wait_until(server.client_left.is_set, what="the client to drop the server stream")
+    finally:
+        conversation.stop()
+    replies = log.of(ReplyReady)
+    assert not any(reply.final for reply in replies)
+    assert len(replies) < 40
+    assert server.sent_chunks < len(long_reply) // 4
+    traces = [r for r in records(conversation) if r["kind"] == "llm"]
+    assert [trace["error"] for trace in traces] == ["interrupted"]
+    assert traces[0]["raw"].startswith('{"steps": [{"intent": "smile"')  # type: ignore[union-attr]
+
+
+def test_reset_forgets_earlier_turns(tmp_path: Path, servers: list[ChatServer]) -> None:
+    servers.append(server := ChatServer(ANSWER).start())
+    conversation, _ = conversation_with(tmp_path, server)
+    try:
+        for text in ("안녕?", "넌 누구야?"):
+            conversation.submit(text)
+            assert conversation.wait_reply(10.0)
+        assert len(server.requests[-1]["messages"]) == 4  # system, user, assistant, user
+        conversation.forget()
+        conversation.submit("처음 뵙겠습니다")
+        assert conversation.wait_reply(10.0)
+    finally:
+        conversation.stop()
+    assert [m["role"] for m in server.requests[-1]["messages"]] == ["system", "user"]
+    assert {"kind": "session", "event": "reset"}.items() <= next(
+        r for r in records(conversation) if r.get("event") == "reset"
+    ).items()
+
+
+def test_a_dead_server_leaves_the_conversation_as_it_was(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, llm={"url": "http://127.0.0.1:9/v1", "deadline_s": 0.5})
+    conversation = Conversation(settings)
+    log = EventLog()
+    conversation.subscribe(log)
+    conversation.start()
+    try:
+        wait_until(lambda: any(e.problem for e in log.of(ComponentStateChanged)),
+                   what="the LLM to report its problem")
+        plan = conversation.submit("오늘 기분 어때?")
+        assert plan is not None and plan.source == "classifier" and plan.reply
+        (reply,) = log.of(ReplyReady)
+        assert reply.text == plan.reply and reply.final
+        state = conversation.status().component("llm")
+        assert state is not None and state.startswith("unavailable: cannot list the models")
+    finally:
+        conversation.stop()
