@@ -9,6 +9,7 @@ grammar (jump-forward off, so both produce one token per forward pass).
 
 from __future__ import annotations
 
+import os
 import statistics
 import threading
 import time
@@ -39,6 +40,7 @@ def run_bench(
 
     results: dict[str, Any] = {
         "torch_threads": torch.get_num_threads(),
+        "load_average": round(os.getloadavg()[0], 1),  # busy cores make every figure slower
         "runs": runs,
         "prompts": list(PROMPTS[:runs]),
     }

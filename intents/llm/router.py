@@ -199,8 +199,8 @@ class Router(Interpreter):
         error: str | None = None
         while error is None:
             if decoder.plan_started:
-                limit, late = decoder.last_output + settings.token_timeout_s, "no output for"
-                late += f" {settings.token_timeout_s:g} s"
+                limit = decoder.last_output + settings.token_timeout_s
+                late = f"no output for {settings.token_timeout_s:g} s"
             else:
                 limit = started + settings.deadline_s
                 late = f"no first step within {settings.deadline_s:g} s"
