@@ -41,7 +41,7 @@ def settings_from_args(args: argparse.Namespace, **overrides: Any) -> Settings:
     (which win over the flags)."""
     flags = {
         "portrait": getattr(args, "portrait", None), "engine": getattr(args, "engine", None),
-        "face": getattr(args, "face", None),
+        "face": getattr(args, "face", None), "backend": getattr(args, "backend", None),
         "speech": {"muted": True} if getattr(args, "mute", None) else None,
     }
     return load_settings(getattr(args, "config", None), **{**flags, **overrides})
@@ -63,11 +63,37 @@ def run_console(args: argparse.Namespace) -> int:
 
 
 def run_kiosk(args: argparse.Namespace) -> int:
-    """`avatar kiosk`: fullscreen and unattended until the exit combination or a signal."""
+    """`avatar kiosk`: fullscreen and unattended until the exit combination or a signal;
+    `--serve` adds the web server beside it."""
     from agent.kiosk import Kiosk
 
     overrides: dict[str, Any] = {"kiosk": {"input": args.input}} if args.input else {}
-    return Kiosk(settings_from_args(args, **overrides), announce=announce).run()
+    settings = settings_from_args(args, **overrides, web=_web_flags(args))
+    extra = []
+    if args.serve:
+        from web import WebServer  # the CLI starts the web front-end lazily, as it does tui
+
+        extra.append(WebServer(settings.web))  # refuses an exposed host without a token
+    return Kiosk(settings, announce=announce, extra=extra).run()
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """`avatar serve`: the web API and page (with the window when `--window`)."""
+    settings = settings_from_args(args, web=_web_flags(args))
+    from web.security import check_exposure
+
+    check_exposure(settings.web.host, settings.web.token)  # before any model loads
+    read_portrait(settings.portrait)
+    from web import run_serve as serve
+
+    return serve(settings, window=args.window, announce=announce)
+
+
+def _web_flags(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The [web] settings the --host/--port/--token flags give (None: none given)."""
+    flags = {key: getattr(args, key, None) for key in ("host", "port", "token")}
+    given = {key: value for key, value in flags.items() if value is not None}
+    return given or None
 
 
 def run_render(args: argparse.Namespace) -> int:
@@ -167,6 +193,70 @@ def run_play(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_export_onnx(args: argparse.Namespace) -> int:
+    """`avatar models export-onnx --out DIR`: one ONNX file per LivePortrait network."""
+    from animator.liveportrait.checkpoint import load_networks
+    from animator.liveportrait.onnx_export import export_onnx
+    from animator.liveportrait.seeded import seeded_networks
+    from models import verify
+    from models.registry import resolve_models_dir
+
+    if args.seeded:
+        networks = seeded_networks()
+    else:
+        root = resolve_models_dir(args.models_dir)
+        missing = verify(root, check_hash=False).missing
+        if missing:
+            raise CommandError(
+                f"LivePortrait weights not found in {root} ({len(missing)} files missing). Get "
+                "them with `avatar models download`, or export the seeded stand-in with --seeded."
+            )
+        try:
+            networks = load_networks(root)
+        except Exception as exc:
+            raise CommandError(
+                f"cannot load the LivePortrait weights from {root}: {exc}. Get them with "
+                "`avatar models download`, or export the seeded stand-in with --seeded."
+            ) from exc
+    paths = export_onnx(
+        networks, args.out, fp16=args.fp16, volume_sampling="4d" if args.tensorrt else "5d",
+        names=args.networks,
+    )
+    for path in paths:
+        print(f"{path}  {path.stat().st_size / 1e6:.1f} MB")
+    return 0
+
+
+def run_prerender(args: argparse.Namespace) -> int:
+    """`avatar prerender`: the portrait's expression presets rendered once and saved."""
+    from tqdm import tqdm
+
+    from agent._portrait import prepare_portrait
+    from animator.engines import create_engine
+    from animator.liveportrait.prerender import prerender, preset_poses
+
+    if not 0.0 <= args.intensity <= 1.0 or not 0.5 <= args.fps <= 60.0:
+        raise CommandError("--intensity must be 0..1 and --fps 0.5..60")
+    settings = settings_from_args(args)
+    image = read_portrait(settings.portrait)
+    engine, _ = create_engine(
+        "liveportrait", models_dir=settings.models_dir,
+        device=args.device or settings.device, backend=settings.backend,
+    )
+    source = prepare_portrait(engine, image, settings.portrait, settings.face)
+    poses = preset_poses(args.intents, args.intensity, args.fps)
+    announce(f"prerendering {len(poses)} poses with the {engine.info.status_line()}")
+    with tqdm(total=len(poses), unit="frame", file=sys.stderr, disable=args.quiet,
+              leave=False) as bar:
+        path = prerender(
+            engine, source, poses,  # type: ignore[arg-type]
+            lambda done, _total: bar.update(done - bar.n),
+        )
+    print(f"{path}: {len(poses)} frames. On a CPU, poses that were not prerendered (idle life, "
+          "talking, other intensities) show the nearest prerendered frame.")
+    return 0
+
+
 def run_chat(args: argparse.Namespace) -> int:
     """`avatar chat`: line-mode conversation on stdin/stdout."""
     from agent.chat import run_chat as chat
@@ -232,8 +322,14 @@ def _bench_result(args: argparse.Namespace) -> dict[str, Any]:
         from animator.liveportrait.bench import run_bench as liveportrait_bench
 
         return liveportrait_bench(
-            batches=args.batches, device=args.device, models_dir=args.models_dir, **frames
+            batches=args.batches, device=args.device, models_dir=args.models_dir, **frames,
+            backend=getattr(args, "backend", None) or "torch", precision=args.precision,
+            compile=args.compile,
         )
+    if args.bench_engine == "web":
+        from web.bench import run_bench as web_bench
+
+        return web_bench(**({"requests": args.frames} if args.frames else {}))
     if args.bench_engine == "voice":
         from agent.voice_bench import run_bench as voice_bench
 

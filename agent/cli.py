@@ -1,7 +1,7 @@
 """`avatar`: the one command-line entry point.
 
-`avatar` alone opens the Textual console with the window; sub-commands: `kiosk`, `render`,
-`play`, `chat`, `plan` (from `intents.cli`), `models` (from `models.cli`), `bench` and
+`avatar` alone opens the Textual console with the window; sub-commands: `kiosk`, `serve`,
+`render`, `play`, `chat`, `plan` (from `intents.cli`), `models` (from `models.cli`), `bench` and
 `faces`.
 
 Every failure ends with one line on stderr, "avatar: <what went wrong and what to do>", and exit
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from agent import _commands
+from agent.config import BACKEND_NAMES as BACKEND_CHOICES
 from agent.config import MAX_FPS, MAX_SEED, MIN_FPS, check_device, check_fps
 from animator.engines import ENGINE_CHOICES
 
@@ -78,10 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_kiosk(commands)
+    _add_serve(commands)
     _add_render(commands)
     _add_play(commands)
     _add_chat(commands)
     _add_bench(commands)
+    _add_prerender(commands)
     _add_faces(commands)
     _register_external(commands)
     return parser
@@ -108,6 +111,10 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         help="auto: LivePortrait when its weights are present, else the fallback",
     )
     parser.add_argument(
+        "--backend", choices=BACKEND_CHOICES, default=default,
+        help="what runs LivePortrait: torch (default), onnxruntime or tensorrt (NVIDIA GPU)",
+    )
+    parser.add_argument(
         "--mute", action="store_true", default=default,
         help="no sound from the avatar's voice (the mouth still moves)",
     )
@@ -125,7 +132,36 @@ def _add_kiosk(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     _add_common(kiosk, suppress=True)
     kiosk.add_argument("--input", metavar="PATH", help="'stdin' or a FIFO/text file to read")
+    kiosk.add_argument(
+        "--serve", action="store_true", help="also serve the web API and page (see avatar serve)"
+    )
+    _add_web(kiosk)
     kiosk.set_defaults(func=_commands.run_kiosk)
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    serve = commands.add_parser(
+        "serve", help="the web API and browser page (http://127.0.0.1:8765/)",
+        description="Serve the portrait over HTTP/WebSocket with a browser page. Loopback only "
+        "unless --token is given. Stop with Ctrl+C or SIGTERM.",
+    )
+    _add_web(serve)
+    serve.add_argument(
+        "--window", action="store_true", help="also open the pygame window on this machine"
+    )
+    _add_common(serve, suppress=True)
+    serve.set_defaults(func=_commands.run_serve)
+
+
+def _add_web(parser: argparse.ArgumentParser) -> None:
+    """--host/--port/--token of the web server (defaults: the [web] settings)."""
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=_parse_port, help="TCP port (default 8765; 0: any free port)"
+    )
+    parser.add_argument(
+        "--token", help="require 'Authorization: Bearer TOKEN' (needed beyond loopback)"
+    )
 
 
 def _add_render(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -173,7 +209,7 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     bench = commands.add_parser("bench", help="measure engine and interpreter speed")
     bench.add_argument(
         "--engine", dest="bench_engine",
-        choices=("fallback", "liveportrait", "intents", "tts", "voice", "llm"),
+        choices=("fallback", "liveportrait", "intents", "tts", "voice", "llm", "web"),
         default="fallback", help="what to measure (default: fallback)",
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
@@ -186,8 +222,56 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--device", type=_parse_device,
         help="torch device for liveportrait: cpu, cuda, cuda:N, mps (default: cuda if any)",
     )
+    bench.add_argument(
+        "--backend", choices=BACKEND_CHOICES, default=argparse.SUPPRESS,
+        help="what runs liveportrait: torch (default), onnxruntime or tensorrt",
+    )
+    bench.add_argument(
+        "--precision", choices=("auto", "float32", "float16", "bfloat16"), default="auto",
+        help="liveportrait precision (auto: float16 on CUDA, float32 on the CPU)",
+    )
+    bench.add_argument(
+        "--compile", choices=("auto", "off", "default", "reduce-overhead", "max-autotune"),
+        default="auto", help="torch.compile mode for the torch backend (auto: CUDA graphs on CUDA)",
+    )
     bench.add_argument("--models-dir", type=Path, help="LivePortrait weights folder")
     bench.set_defaults(func=_commands.run_bench)
+
+
+def _add_prerender(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    prerender = commands.add_parser(
+        "prerender", help="render a portrait's expressions once for CPU-only machines",
+        description="Render every expression preset of the portrait with LivePortrait and save "
+        "the frames. A CPU engine then shows them for those expressions, and the nearest "
+        "prerendered frame for every other pose (idle life, talking). Needs the LivePortrait "
+        "weights; takes seconds per frame on a CPU, seconds in all on a GPU.",
+    )
+    prerender.add_argument(
+        "--intents", type=_parse_intents, metavar="NAMES",
+        help="comma-separated intents (default: every expression)",
+    )
+    prerender.add_argument(
+        "--intensity", type=float, default=0.7, help="expression intensity 0..1 (default 0.7)"
+    )
+    prerender.add_argument(
+        "--fps", type=float, default=8.0, help="poses per second of each expression (default 8)"
+    )
+    prerender.add_argument("--device", help="torch device (default: cuda if any)")
+    prerender.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_common(prerender, suppress=True)
+    prerender.set_defaults(func=_commands.run_prerender)
+
+
+def _parse_intents(text: str) -> tuple[str, ...]:
+    from contracts import INTENTS
+
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [name for name in names if name not in INTENTS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown intent {', '.join(unknown) or text!r}; choose from {', '.join(INTENTS)}"
+        )
+    return names
 
 
 def _add_faces(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -216,9 +300,51 @@ def _register_external(commands: argparse._SubParsersAction) -> None:  # type: i
     from models import cli as models_cli
 
     intents_cli.register(commands)
-    models_cli.register(commands)
+    _add_export_onnx(models_cli.register(commands))
     voice_cli.register(commands)
     say_cli.register(commands)
+
+
+def _add_export_onnx(models: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`avatar models export-onnx`: lives here because models/ must not import the animator."""
+    export = models.add_parser(
+        "export-onnx", help="export the LivePortrait networks to ONNX (one file per network)",
+        description="Write appearance_feature_extractor.onnx, motion_extractor.onnx, "
+        "warping_module.onnx, spade_generator.onnx, stitching.onnx, lip.onnx and eye.onnx "
+        "with a dynamic batch axis.",
+    )
+    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="target folder")
+    export.add_argument(
+        "--seeded", action="store_true",
+        help="export the test fixture's seeded weights instead of the downloaded ones",
+    )
+    export.add_argument("--fp16", action="store_true", help="convolutional networks in float16")
+    export.add_argument(
+        "--tensorrt", action="store_true",
+        help="write the warping network with 4-D sampling only (builds in TensorRT)",
+    )
+    export.add_argument(
+        "--networks", type=_parse_networks, metavar="NAMES",
+        help="comma-separated subset, e.g. stitching,lip,eye (default: all seven)",
+    )
+    export.add_argument(
+        "--models-dir", type=Path, metavar="DIR",
+        help="weights folder (default: $AVATAR_MODELS_DIR or ~/.cache/portrait-agent/models)",
+    )
+    export.set_defaults(func=_commands.run_export_onnx)
+
+
+def _parse_networks(text: str) -> tuple[str, ...]:
+    from animator.liveportrait.config import NETWORK_NAMES
+
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [name for name in names if name not in NETWORK_NAMES]
+    if unknown or not names:
+        choices = ", ".join(NETWORK_NAMES)
+        raise argparse.ArgumentTypeError(
+            f"unknown network {', '.join(unknown) or text!r}; choose from {choices}"
+        )
+    return names
 
 
 def _parse_size(text: str) -> tuple[int, int]:
@@ -229,6 +355,12 @@ def _parse_size(text: str) -> tuple[int, int]:
     if not (16 <= width <= 4096 and 16 <= height <= 4096):
         raise argparse.ArgumentTypeError(f"{text!r}: each side must be 16..4096 pixels")
     return width, height
+
+
+def _parse_port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: a port is a number 0..65535")
+    return int(text)
 
 
 def _parse_fps(text: str) -> float:

@@ -33,6 +33,8 @@ DEFAULT_PORTRAIT = ASSETS_DIR / "portrait.png"
 CONFIG_ENV = "AVATAR_CONFIG"
 EngineName = Literal["auto", "liveportrait", "fallback"]
 ENGINE_NAMES: tuple[EngineName, ...] = typing.get_args(EngineName)
+BackendName = Literal["torch", "onnxruntime", "tensorrt"]
+BACKEND_NAMES: tuple[BackendName, ...] = typing.get_args(BackendName)
 MIN_FPS, MAX_FPS = 1.0, 120.0
 """The one frame-rate range: live loop, `--fps` and scripts."""
 MAX_SEED = 2**32 - 1
@@ -200,6 +202,27 @@ class VoiceSettings(BaseModel):
     """Key in the portrait window that starts push-to-talk (the console also has F12)."""
 
 
+class WebSettings(BaseModel):
+    """`avatar serve` and `avatar kiosk --serve`: the HTTP/WebSocket API and the browser page."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    host: str = "127.0.0.1"
+    """Address to listen on; anything but loopback needs a `token`."""
+    port: int = Field(default=8765, ge=0, le=65535)
+    """TCP port (0: any free port, announced at start)."""
+    token: str | None = Field(default=None, min_length=8)
+    """Bearer token every route but the page needs; None: no authentication (loopback only)."""
+    max_upload_mb: float = Field(default=20.0, gt=0.0, le=200.0)
+    """Largest portrait upload in megabytes."""
+    commands_per_s: float = Field(default=30.0, gt=0.0)
+    """Commands (say, plan, channels, portrait, recording) one client may send per second."""
+    command_burst: int = Field(default=60, ge=1)
+    """Commands one client may send at once before the rate applies."""
+    cors_origins: list[str] = Field(default_factory=list)
+    """Web origins allowed to call the API from their pages (none: same origin only)."""
+
+
 class Settings(BaseSettings):
     """Everything the avatar can be told, with offline-safe defaults."""
 
@@ -223,6 +246,9 @@ class Settings(BaseSettings):
     """Folder holding the model weights (None: the user cache the `models` command downloads to)."""
     device: str | None = None
     """Torch device for LivePortrait ("cuda", "cuda:1", "cpu"; None: CUDA when available)."""
+    backend: BackendName = "torch"
+    """What runs the LivePortrait networks: "torch", "onnxruntime" (TensorRT → CUDA → CPU
+    providers) or "tensorrt" (engines built once and cached; needs an NVIDIA GPU)."""
     target_fps: float = 30.0
     """Frames per second the live loop aims for; slow engines show fewer frames, never slower
     motion."""
@@ -242,6 +268,8 @@ class Settings(BaseSettings):
     """The avatar's voice."""
     llm: LLMSettings = Field(default_factory=LLMSettings)
     """The conversational LLM behind the classifier (`[llm]`): model or server, persona, memory."""
+    web: WebSettings = Field(default_factory=WebSettings)
+    """The web API and page (`avatar serve`)."""
 
     @field_validator("target_fps")
     @classmethod

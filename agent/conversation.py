@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -136,6 +136,7 @@ class Conversation:
                     self._engine_name,
                     models_dir=self.settings.models_dir,
                     device=self.settings.device,
+                    backend=self.settings.backend,
                 )
             source = prepare_portrait(engine, image, self._portrait_path, self._face)
             self._image = image
@@ -275,6 +276,19 @@ class Conversation:
             self._bus.publish(ReplyReady(text=reply, plan_id=plan_id))
         return plan_id
 
+    def set_override(self, channels: Mapping[str, float] | None) -> None:
+        """The operator's hand on the face (sliders): `channels` set over every layer (values
+        clamped to their ranges) until the next call; None releases them.
+
+        Raises:
+            ValueError: an unknown channel name (the message lists the channels).
+        """
+        timeline = self._require(self._player).timeline
+        if channels is None:
+            timeline.clear_override()
+        else:
+            timeline.set_override(channels)
+
     # ----------------------------------------------------------------- the frame loop
 
     def _after_tick(self, now: float) -> None:
@@ -398,7 +412,8 @@ class Conversation:
         """
         player = self._require(self._player)
         engine, notes = create_engine(
-            name, models_dir=self.settings.models_dir, device=self.settings.device
+            name, models_dir=self.settings.models_dir, device=self.settings.device,
+            backend=self.settings.backend,
         )
         with self._lock:
             image = self._image

@@ -18,10 +18,10 @@ import queue
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import FrameType
 
-from agent.components import Assembly, standard_components
+from agent.components import Assembly, Component, standard_components
 from agent.config import Settings
 from agent.conversation import Conversation
 from agent.cues import Cue, Schedule, schedule_script
@@ -105,9 +105,16 @@ class Kiosk:
     Args:
         settings: the loaded settings; the window is forced on, fullscreen, cursor hidden.
         announce: where one-line status messages for the operator go.
+        extra: components started after the standard ones (the web server of `--serve`).
     """
 
-    def __init__(self, settings: Settings, *, announce: Callable[[str], None] = log.info) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        announce: Callable[[str], None] = log.info,
+        extra: Iterable[Component] = (),
+    ) -> None:
         window = settings.window.model_copy(
             update={"enabled": True, "fullscreen": True, "hide_cursor": True}
         )
@@ -117,7 +124,7 @@ class Kiosk:
         self._spoken = threading.Event()  # speech counts as input: it ends the attract loop
         self.conversation = Conversation(self.settings, window=True, supervised=True)
         self._assembly = Assembly(
-            self.conversation, standard_components(self.settings, "kiosk")
+            self.conversation, [*standard_components(self.settings, "kiosk"), *extra]
         )
         self._reader = LineReader(settings.kiosk.input)
         schedule = self._attract_schedule()
@@ -199,9 +206,10 @@ class Kiosk:
         status = self.conversation.status()
         for note in status.notes:
             self._announce(note)
-        voice = status.component("voice")
-        if voice:
-            self._announce(f"voice: {voice}")
+        for name in ("voice", "web"):
+            state = status.component(name)
+            if state:
+                self._announce(f"{name}: {state}")
         combo = self.settings.window.exit_combo
         self._announce(
             f"kiosk running with the {status.engine.status_line()}; window {status.window}; "

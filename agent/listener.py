@@ -147,6 +147,7 @@ class VoiceListener(ListenerEvents):
         self._problem = False
         self._cue_shown = False
         self._lock = threading.Lock()
+        self._control = threading.RLock()  # the console and the window key may both switch
         self.heard: deque[Heard] = deque(maxlen=HEARD_KEPT)
         """The latest recognised utterances, oldest first (tests, the benchmark)."""
 
@@ -163,14 +164,16 @@ class VoiceListener(ListenerEvents):
         if mode is Mode.OFF:
             self._report("off")
             return
-        self._open(mode)
+        with self._control:
+            self._open(mode)
 
     def stop(self) -> None:
         """Stop listening and release the microphone."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        self._close()
+        with self._control:
+            self._close()
 
     def initial_mode(self) -> Mode:
         """The mode from the settings; "auto" is push-to-talk in the console, else hands-free."""
@@ -194,25 +197,27 @@ class VoiceListener(ListenerEvents):
         Returns:
             The new state line.
         """
-        if mode == "off":
-            self._close()
-            self._report(MODE_LABELS[Mode.OFF])
+        with self._control:
+            if mode == "off":
+                self._close()
+                self._report(MODE_LABELS[Mode.OFF])
+                return self._state
+            target = self.initial_mode() if mode == "on" else Mode(mode)
+            if target is Mode.OFF:  # "on" while the settings say off
+                target = Mode.PUSH_TO_TALK
+            if self._listener is None:
+                self._open(target)
+            else:
+                self._listener.set_mode(target)
             return self._state
-        target = self.initial_mode() if mode == "on" else Mode(mode)
-        if target is Mode.OFF:  # "on" while the settings say off
-            target = Mode.PUSH_TO_TALK
-        if self._listener is None:
-            self._open(target)
-        else:
-            self._listener.set_mode(target)
-        return self._state
 
     def push_to_talk(self) -> bool:
         """The talk key: arm listening for one utterance (or cancel). Returns True when armed."""
-        if self._listener is None:
-            self._open(Mode.PUSH_TO_TALK)
-        listener = self._listener
-        return listener.push_to_talk() if listener is not None else False
+        with self._control:
+            if self._listener is None:
+                self._open(Mode.PUSH_TO_TALK)
+            listener = self._listener
+            return listener.push_to_talk() if listener is not None else False
 
     def devices(self) -> list[InputDevice]:
         """`/mic list`: the input devices (raises AudioDeviceError without PortAudio)."""
@@ -220,12 +225,13 @@ class VoiceListener(ListenerEvents):
 
     def use_device(self, device: int | str) -> str:
         """`/mic use N`: listen on another microphone; returns the new state line."""
-        mode = self.mode if self._listener is not None else self.initial_mode()
-        self._close()
-        self._device = device
-        self._source_factory = None
-        self._open(mode if mode is not Mode.OFF else Mode.PUSH_TO_TALK)
-        return self._state
+        with self._control:
+            mode = self.mode if self._listener is not None else self.initial_mode()
+            self._close()
+            self._device = device
+            self._source_factory = None
+            self._open(mode if mode is not Mode.OFF else Mode.PUSH_TO_TALK)
+            return self._state
 
     def meter(self) -> VoiceMeter:
         """The numbers for a level meter and listening indicator (polled by the console)."""

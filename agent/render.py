@@ -188,7 +188,8 @@ def prepare_render(
     portrait = options.portrait or script.portrait or settings.portrait
     image = read_portrait(portrait, fit=options.size or script.size)
     engine, notes = create_engine(
-        options.engine or settings.engine, models_dir=settings.models_dir, device=settings.device
+        options.engine or settings.engine, models_dir=settings.models_dir, device=settings.device,
+        backend=settings.backend,
     )
     source = prepare_portrait(engine, image, portrait, settings.face)
     fps = options.fps or script.fps

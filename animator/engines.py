@@ -24,7 +24,11 @@ WEIGHTS_MISSING_NOTE = (
 
 
 def create_engine(
-    name: str = "auto", *, models_dir: str | Path | None = None, device: str | None = None
+    name: str = "auto",
+    *,
+    models_dir: str | Path | None = None,
+    device: str | None = None,
+    backend: str = "torch",
 ) -> tuple[Engine, list[str]]:
     """Build the engine called `name` and return it with notes for the user.
 
@@ -33,6 +37,7 @@ def create_engine(
             "fallback".
         models_dir: folder with the LivePortrait weights (None: the models cache).
         device: torch device for LivePortrait (None: CUDA when available, else CPU).
+        backend: what runs LivePortrait's networks: "torch", "onnxruntime" or "tensorrt".
 
     Returns:
         (engine, notes): notes are short user-facing lines, e.g. why the fallback runs.
@@ -44,10 +49,10 @@ def create_engine(
     if name == "fallback":
         return _fallback(), []
     if name == "liveportrait":
-        return _liveportrait(models_dir, device), []
+        return _liveportrait(models_dir, device, backend), []
     if name == "auto":
         try:
-            return _liveportrait(models_dir, device), []
+            return _liveportrait(models_dir, device, backend), []
         except _WeightsMissing:
             return _fallback(), [WEIGHTS_MISSING_NOTE]
         except ValueError as exc:
@@ -67,14 +72,17 @@ def _fallback() -> Engine:
     return FallbackEngine()
 
 
-def _liveportrait(models_dir: str | Path | None, device: str | None) -> Engine:
+def _liveportrait(models_dir: str | Path | None, device: str | None, backend: str) -> Engine:
     try:
-        from animator.liveportrait.engine import LivePortraitEngine
+        from animator.liveportrait.engine import LivePortraitEngine, LivePortraitOptions
         from models import ModelsCorruptError, ModelsMissingError
     except ImportError as exc:
         raise ValueError(f"LivePortrait engine cannot be imported ({exc})") from exc
     try:
-        return LivePortraitEngine.from_models_dir(models_dir=models_dir, device=device)
+        options = LivePortraitOptions(backend=backend)  # type: ignore[arg-type]
+        return LivePortraitEngine.from_models_dir(
+            models_dir=models_dir, device=device, options=options  # type: ignore[arg-type]
+        )
     except ModelsMissingError as exc:
         count = len(exc.missing)
         message = (

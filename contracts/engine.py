@@ -20,6 +20,9 @@ class EngineInfo(BaseModel):
         name: short engine name ("liveportrait", "fallback").
         device: "cpu", "cuda:0", ...
         dtype: compute precision ("float32", "float16").
+        backend: what executes the model ("torch", "onnxruntime/CUDA", ...); empty when the
+            engine has no such choice.
+        cache: the frame cache's state ("frame cache 62% hits, 120 MB"), empty when unused.
         real_weights: True when it runs the real model weights.
         fallback: True for the weight-free fallback engine, which says so in every status line.
         note: a short line for the user (e.g. how to get the real weights).
@@ -30,6 +33,8 @@ class EngineInfo(BaseModel):
     name: str
     device: str = "cpu"
     dtype: str = "float32"
+    backend: str = ""
+    cache: str = ""
     real_weights: bool = False
     fallback: bool = False
     note: str = ""
@@ -38,7 +43,9 @@ class EngineInfo(BaseModel):
         """One line for status bars and CLI output, e.g. 'fallback engine (cpu, no weights)'."""
         weights = "real weights" if self.real_weights else "no weights"
         kind = "FALLBACK engine" if self.fallback else f"{self.name} engine"
-        return f"{kind} ({self.device}, {self.dtype}, {weights})"
+        runtime = f"{self.backend}, " if self.backend else ""
+        cache = f", {self.cache}" if self.cache else ""
+        return f"{kind} ({self.device}, {self.dtype}, {runtime}{weights}{cache})"
 
 
 @dataclass(eq=False)

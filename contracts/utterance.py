@@ -7,7 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-UtteranceSource = Literal["typed", "voice", "script", "stdin", "fifo", "file", "attract"]
+UtteranceSource = Literal[
+    "typed", "voice", "script", "stdin", "fifo", "file", "attract", "web"
+]
 MAX_UTTERANCE_CHARS = 20_000
 """The longest text one utterance may carry; longer input is refused, never truncated."""
 

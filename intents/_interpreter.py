@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from contracts.plan import DEFAULT_INTENSITY, Plan, Step
+from contracts.plan import DEFAULT_INTENSITY, IntentName, Plan, Step
 from intents._gibberish import WordShape
 from intents._model import LinearModel
 from intents._modifiers import intensity_of, repeat_of
@@ -55,6 +55,14 @@ UNCLEAR_SHARE = 0.5  # below this share of plausible words, chat is answered "no
 MAX_STEPS = 20
 _NO_MODIFIERS = frozenset({"neutral", "chat", "talk"})
 _LATIN_WORD = re.compile(r"[a-z]+")
+# "you look sad", "u seem confused lol", "you're so scary": a remark about the portrait's face,
+# not a request for it (that is "look sad", "can you look sad?").
+_REMARK = re.compile(
+    r"^(?:(?:wow|omg|oh|hey|lol|haha|aww*|man|dude|so|now|ok|okay|well)\s+)*"
+    r"(?:(?:you|u|ya)\s+(?:look|looks|looking|seem|seems|appear|sound)\b"
+    r"(?!\s+(?:up|down|left|right|at|to|over|around|away|here|there|back|into)\b)"
+    r"|(?:you're|youre|you are|ur|u r)\s+(?!gonna\b|going\b|about\b))"
+)
 # A step that is only a direction ("look up, then down", "위 봤다가 아래") continues the looking.
 _BARE_DIRECTIONS = {
     **dict.fromkeys(("up", "upward", "upwards", "위", "위로", "위쪽", "위쪽으로"), "look_up"),
@@ -178,6 +186,8 @@ class ClassifierInterpreter(Interpreter):
             return _Decision(part, "neutral", RULE_CONFIDENCE, 0.0)
         if not part.negated and part.text in _BARE_DIRECTIONS:
             return _Decision(part, _BARE_DIRECTIONS[part.text], RULE_CONFIDENCE, 0.0)
+        if not part.negated and _REMARK.match(part.raw):
+            return _Decision(part, "chat", RULE_CONFIDENCE, RULE_CONFIDENCE)
         intent, confidence, chat = self.classify(part.text)
         if intent != "chat" and confidence < self.min_confidence:
             return _Decision(part, "chat", 1.0 - confidence, chat)
@@ -211,12 +221,12 @@ def _chat_plan(text: str, confidence: float, kind: ChatKind | None = None) -> Pl
     )
 
 
-def _reaction_plan(text: str, reaction: str) -> Plan:
+def _reaction_plan(text: str, reaction: IntentName) -> Plan:
     """Laughter answered with a laugh (an emoji with its face), then a few words."""
     reply = reply_for(text, "reaction")
     return Plan(
         text=text,
-        steps=[Step(intent=reaction), Step(intent="chat", text=reply)],  # type: ignore[arg-type]
+        steps=[Step(intent=reaction), Step(intent="chat", text=reply)],
         reply=reply,
         confidence=RULE_CONFIDENCE,
     )

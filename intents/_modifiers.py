@@ -11,6 +11,25 @@ import re
 
 from contracts.plan import DEFAULT_INTENSITY, MAX_REPEAT
 
+_DOUBLED_LATIN = re.compile(r"([a-z])\1+")
+
+
+def _collapse(text: str) -> str:
+    """Doubled or stretched English letters read as one ("harddd", "timmmes", "a biiit").
+
+    English modifier words are matched in this form, lists and text alike; Hangul is untouched.
+    """
+    return _DOUBLED_LATIN.sub(r"\1", text)
+
+
+def _collapsed(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_collapse(word) for word in words))
+
+
+def _collapsed_keys(values: dict[str, int]) -> dict[str, int]:
+    return {_collapse(word): value for word, value in values.items()}
+
+
 LOW_INTENSITY = 0.35
 HIGH_INTENSITY = 1.0
 
@@ -27,16 +46,17 @@ _KO_HIGH = (
 # "눈 크게 떠" (eyes wide) is the surprise idiom itself, not a strength.
 _KO_IDIOMS = re.compile(r"눈(을)?\s*(좀\s*)?(크게|동그랗게)\s*(떠|뜨)")
 
-_EN_LOW = (
+_EN_LOW = _collapsed((
     "a little bit", "a little", "a bit", "a tad", "slightly", "little", "small", "smaller",
     "slight", "soft", "gentle", "softly", "gently", "lightly", "subtly", "subtle", "barely",
     "faintly", "kinda", "kind of", "sort of", "somewhat", "tiny", "a touch", "mildly",
-)
-_EN_HIGH = ("big", "bigger", "biggest", "very", "really", "super", "huge", "wide", "widely",
-            "broad", "broadly", "a lot", "hard", "harder", "loudly", "loud", "brightly",
-            "extremely", "totally", "completely", "massive", "so much", "strongly", "deeply",
-            "extra", "intensely", "wildly", "hugely", "as much as you can", "wider", "brighter",
-            "hella", "insanely", "mega")
+))
+_EN_HIGH = _collapsed((
+    "big", "bigger", "biggest", "very", "really", "super", "huge", "wide", "widely", "broad",
+    "broadly", "a lot", "hard", "harder", "loudly", "loud", "brightly", "extremely", "totally",
+    "completely", "massive", "so much", "strongly", "deeply", "extra", "intensely", "wildly",
+    "hugely", "as much as you can", "wider", "brighter", "hella", "insanely", "mega",
+))
 _EN_IDIOMS = re.compile(r"\bout loud\b|\beyes? wide\b|\bwide[- ]eyed\b|\bwide eyes\b")
 
 
@@ -46,7 +66,8 @@ def _alternation(words: tuple[str, ...]) -> str:
 
 _EN_LOW_RE = re.compile(rf"\b(?:{_alternation(_EN_LOW)})\b")
 _EN_HIGH_RE = re.compile(rf"\b(?:{_alternation(_EN_HIGH)})\b")
-_KO_LOW_RE = re.compile(_alternation(_KO_LOW))
+# "좀만들어" (written without a space) is 좀 만들어, not 좀만 (a little).
+_KO_LOW_RE = re.compile(f"{_alternation(tuple(w for w in _KO_LOW if w != '좀만'))}|좀만(?!들)")
 # "아주" only as a word of its own: inside "감아주세요" it is the request ending -아 주-.
 # Slang intensifiers only as words of their own or as a prefix: "겁나 무서운 표정" (겁나는 표정 is
 # fear itself), "개놀란 표정" (개 is "dog" elsewhere).
@@ -69,16 +90,20 @@ _KO_TENS = {"열": 10, "스물": 20, "스무": 20, "서른": 30, "마흔": 40, "
 _KO_VAGUE = {"몇": 3, "여러": 3, "서너": 3, "두세": 2, "두어": 2}
 _SINO_DIGITS = {"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9}
 _SINO_POWERS = {"십": 10, "백": 100, "천": 1000, "만": 10_000, "억": 100_000_000}
-_EN_UNITS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-             "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-             "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-             "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12}
-_EN_POWERS = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9,
-              "hundreds": 100, "thousands": 1000, "millions": 10**6, "dozens": 12}
-_EN_VAGUE = {"a couple of": 2, "a couple": 2, "couple of": 2, "a few": 3, "few": 3,
-             "several": 3, "multiple": 3, "many": 3}
-_EN_WORD_COUNTS = {"once": 1, "twice": 2, "thrice": 3, "double": 2, "triple": 3}
+_EN_UNITS = _collapsed_keys({
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+})
+_EN_POWERS = _collapsed_keys({"hundred": 100, "thousand": 1000, "million": 10**6,
+                              "billion": 10**9, "hundreds": 100, "thousands": 1000,
+                              "millions": 10**6, "dozens": 12})
+_EN_VAGUE = _collapsed_keys({"a couple of": 2, "a couple": 2, "couple of": 2, "a few": 3,
+                             "few": 3, "several": 3, "multiple": 3, "many": 3})
+_EN_WORD_COUNTS = _collapsed_keys({"once": 1, "twice": 2, "thrice": 3, "double": 2,
+                                   "triple": 3})
 _MINUS = r"(?:minus|negative|마이너스)\s*"
 
 _KO_NUMBER = (
@@ -99,7 +124,7 @@ _EN_COUNT = re.compile(
 # "blow 2 kisses", "three quick winks": a number before the plural of the action.
 _EN_NOUN_COUNT = re.compile(
     rf"(?<![\w.])({_MINUS})?({_EN_NUMBER})\s+(?:\w+\s+)?"
-    r"(?:kisses|winks|blinks|nods|smiles|laughs|head ?shakes)\b"
+    r"(?:kises|winks|blinks|nods|smiles|laughs|head ?shakes)\b"  # collapsed: "kisses"
 )
 _X_COUNT = re.compile(r"(?:^|\s|[a-z가-힣])x\s?(\d+)\b(?!\.\d)")
 _EN_WORD_COUNT = re.compile(rf"\b({_alternation(tuple(_EN_WORD_COUNTS))})\b")
@@ -111,7 +136,7 @@ _PERCENT = re.compile(
 # "nod nod nod", "윙크 윙크": the action said once per time; modifiers and fillers repeated for
 # emphasis ("very very", "빨리 빨리") are no count.
 _REPEATED_WORD = re.compile(r"(?<!\S)(\S{2,})(?:\s+\1)+(?!\S)")
-_NOT_REPEATED_ACTIONS = frozenset({
+_NOT_REPEATED_ACTIONS = frozenset(_collapse(word) for word in {
     *_KO_LOW, *_KO_HIGH, *_EN_LOW, *_EN_HIGH, "so", "please", "pls", "plz", "now", "more",
     "again", "좀", "빨리", "얼른", "어서", "제발", "다시", "또", "자", "yes", "no", "ok", "okay",
     "ha", "haha", "he", "hehe", "ho", "lol", "하하", "히히", "호호", "헤헤", "쪽",
@@ -125,6 +150,7 @@ def intensity_of(text: str) -> float:
     When both a weak and a strong word occur, the later one wins ("조금 더 크게" → 1.0), since the
     word nearest the verb is the one that modifies it.
     """
+    text = _collapse(text)
     english = _EN_IDIOMS.sub(" ", text)
     korean = _KO_IDIOMS.sub(" ", text)
     found: list[tuple[int, float]] = []
@@ -143,19 +169,27 @@ def intensity_of(text: str) -> float:
     return max(found)[1]
 
 
-def without_modifiers(text: str) -> str:
-    """The segment with its counts, percentages and intensity words taken out ("3 times" → "")."""
+def names_only_modifiers(text: str, fillers: frozenset[str]) -> bool:
+    """True when a segment names a count, percentage or strength and otherwise only `fillers`
+    ("3 times", "like, really big", "세 번")."""
+    text = _collapse(text)
+    bare = text
     for pattern in (_KO_COUNT, _EN_COUNT, _EN_NOUN_COUNT, _X_COUNT, _EN_WORD_COUNT, _PERCENT,
                     _EN_LOW_RE, _EN_HIGH_RE, _KO_LOW_RE, _KO_HIGH_RE):
-        text = pattern.sub(" ", text)
-    return " ".join(text.split())
+        bare = pattern.sub(" ", bare)
+    if bare.split() == text.split():
+        return False
+    known = _collapsed(tuple(fillers))
+    return all(word.strip(",.!?;:'\"") in known for word in bare.split())
 
 
 def repeat_of(text: str) -> int:
     """The repeat count named in a normalised segment (1 when none), capped at MAX_REPEAT.
 
-    The last count written wins; without one, an action word said N times in a row counts N.
+    The last count written wins, except that a "한 번" beside another count is the softener
+    ("두 번 찡긋하는 거 한번 보자" → 2); without one, an action word said N times in a row counts N.
     """
+    text = _collapse(text)
     counts: list[int | None] = []
     for pattern in (_KO_COUNT, _EN_COUNT, _EN_NOUN_COUNT):
         counts.extend(_count(match.group(1), match.group(2)) for match in pattern.finditer(text))
@@ -165,7 +199,8 @@ def repeat_of(text: str) -> int:
         counts = [len(match.group().split()) for match in _REPEATED_WORD.finditer(text)
                   if match.group(1) not in _NOT_REPEATED_ACTIONS]
     valid = [count for count in counts if count is not None and count >= 1]
-    return min(valid[-1], MAX_REPEAT) if valid else 1
+    several = [count for count in valid if count > 1]
+    return min((several or valid or [1])[-1], MAX_REPEAT)
 
 
 def _count(minus: str | None, token: str) -> int | None:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from intents._hangul import has_hangul
-from intents._modifiers import without_modifiers
+from intents._modifiers import names_only_modifiers
 
 _CLAUSE_BREAK = re.compile(
     r"(?<=\?)|(?:[,!;:]|(?<!\d)\.|\.(?!\d))+|"  # "2.5" is no break
@@ -150,8 +150,7 @@ def _attach_modifiers(segments: list[Segment]) -> list[Segment]:
     kept: list[Segment] = []
     pending = ""
     for piece in segments:
-        bare = without_modifiers(piece.text)
-        if not piece.negated and bare != piece.text and _only_fillers(bare):
+        if not piece.negated and names_only_modifiers(piece.text, _FILLERS):
             if kept:
                 last = kept[-1]
                 kept[-1] = Segment(last.text, f"{last.raw} {piece.raw}", last.clause,
@@ -168,6 +167,7 @@ def _attach_modifiers(segments: list[Segment]) -> list[Segment]:
 
 
 def _only_fillers(text: str) -> bool:
+    """True when every word is a filler (punctuation around words ignored)."""
     return all(word.strip(",.!?;:'\"") in _FILLERS for word in text.split())
 
 

@@ -17,8 +17,10 @@ from models.verify import verify
 from models.whisper import whisper_dir, whisper_files, whisper_names
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the `models` command and its sub-commands to an argparse sub-parser group."""
+def register(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+    """Add the `models` command and its sub-commands to an argparse sub-parser group; returns
+    the group of `models` sub-commands, so that packages above (the LivePortrait export) can add
+    theirs."""
     models = subparsers.add_parser(
         "models",
         help="list, download and verify model files (LivePortrait, Whisper, the voice, the LLM)",
@@ -42,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     check = commands.add_parser("verify", help="check sizes and SHA-256; exit code 1 on problems")
     _add_common(check)
     check.set_defaults(func=run_verify)
+    return commands
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:

@@ -34,6 +34,10 @@ READ_TIMEOUT_S = 0.1
 LEVEL_INTERVAL_S = 0.1
 MIN_PARTIAL_S = 0.3
 """Partial transcripts start once this much of the utterance was heard."""
+SPECULATE_AFTER_S = 0.2
+"""Once this much silence follows speech, the utterance is decoded speculatively: if no more
+speech comes before the end-of-speech silence is complete, that transcript is the final one and
+the decode has overlapped the wait (on a slow CPU that hides most of the decode)."""
 PARTIAL_MAX_RTF = 0.5
 """Partials are skipped while decoding takes more than half the audio's duration: on a slow or
 busy machine they would only delay the final transcript."""
@@ -115,6 +119,8 @@ class _Job:
     final: bool
     segment: SpeechEnd | None = None
     decided_at: float = 0.0
+    speculative_end: float | None = None  # the speech end a speculative decode stands for
+    speech_ratio: float = 1.0
 
 
 class Listener:
@@ -161,6 +167,8 @@ class Listener:
         self._threads: list[threading.Thread] = []
         self._phase = Phase.OFF
         self._wall_start = 0.0
+        self._speculated = 0.0  # speech end of the last speculative decode queued
+        self._speculation: tuple[float, Transcript] | None = None
         self.real_time_factor = 0.0
         """Decode time over audio time of the last final transcript (0 before the first)."""
         self._lock = threading.RLock()  # callbacks run under it and may call back in
@@ -295,7 +303,14 @@ class Listener:
                     if not self._gate_open():
                         continue
                     self._handle(self.segmenter.feed(block))
-                    if self._wants_partial(now, last_partial):
+                    if self._wants_speculation():
+                        self._speculated = self.segmenter.speech_end
+                        self._jobs.put(_Job(
+                            self.segmenter.audio_so_far(), final=False,
+                            speculative_end=self._speculated,
+                            speech_ratio=self.segmenter.speech_ratio,
+                        ))
+                    elif self._wants_partial(now, last_partial):
                         last_partial = now
                         self._jobs.put(_Job(self.segmenter.audio_so_far(), final=False))
                 self._check_ptt_timeout()
@@ -309,6 +324,14 @@ class Listener:
     def source_overflows(self) -> int:
         """Blocks the source dropped (microphone ring overflows)."""
         return int(getattr(self.source, "overflows", 0))
+
+    def _wants_speculation(self) -> bool:
+        segmenter = self.segmenter
+        return (
+            segmenter.in_speech
+            and segmenter.silence_s >= SPECULATE_AFTER_S
+            and segmenter.speech_end != self._speculated
+        )
 
     def _wants_partial(self, now: float, last: float) -> bool:
         return (
@@ -354,7 +377,7 @@ class Listener:
             job = self._jobs.get()
             if job is None or self._stop.is_set():
                 return
-            if not job.final and self._finals_waiting():
+            if not job.final and job.speculative_end is None and self._finals_waiting():
                 continue  # a final transcript matters more than a stale partial
             self._busy = True
             try:
@@ -391,6 +414,10 @@ class Listener:
     def _decode(self, job: _Job) -> None:
         recognizer = self._recognizer
         assert recognizer is not None
+        if job.speculative_end is not None:
+            transcript = recognizer.transcribe(job.audio, speech_ratio=job.speech_ratio)
+            self._speculation = (job.speculative_end, transcript)
+            return
         if not job.final:
             if len(job.audio) / SAMPLE_RATE < MIN_PARTIAL_S:
                 return
@@ -400,7 +427,12 @@ class Listener:
             return
         segment = job.segment
         assert segment is not None
-        transcript = recognizer.transcribe(job.audio, speech_ratio=segment.speech_ratio)
+        speculation, self._speculation = self._speculation, None
+        if speculation is not None and speculation[0] == segment.end:
+            transcript = speculation[1]  # no speech after the speculative decode: it is final
+            log.debug("final transcript from the speculative decode: %r", transcript.text)
+        else:
+            transcript = recognizer.transcribe(job.audio, speech_ratio=segment.speech_ratio)
         self.real_time_factor = transcript.decode_s / max(1e-3, len(job.audio) / SAMPLE_RATE)
         if transcript.rejected or not transcript.text:
             self.events.on_rejected(transcript.rejected or "empty")

@@ -166,6 +166,21 @@ class Segmenter:
         """True while an announced utterance is running."""
         return self._announced
 
+    @property
+    def speech_end(self) -> float:
+        """Stream seconds where the running utterance's last speech window ended (0: none)."""
+        return self._last_speech_end if self._announced else 0.0
+
+    @property
+    def silence_s(self) -> float:
+        """Silence since the running utterance's last speech window (0 when none runs)."""
+        return self.now - self._last_speech_end if self._announced else 0.0
+
+    @property
+    def speech_ratio(self) -> float:
+        """Share of speech windows in the running utterance so far."""
+        return self._speech_windows / max(1, self._windows)
+
     def reset(self) -> None:
         """Drop any utterance in progress and the model state (muted, mode change)."""
         self.vad.reset()

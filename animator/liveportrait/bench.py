@@ -19,14 +19,22 @@ import cv2
 import numpy as np
 import torch
 
+from animator.liveportrait.backends import Backend, build_wrapper
 from animator.liveportrait.checkpoint import CheckpointError, load_networks
 from animator.liveportrait.crop import CropTransform, PasteBack, crop_transform, warp_crop
-from animator.liveportrait.engine import LivePortraitOptions, default_device
+from animator.liveportrait.engine import (
+    CompileMode,
+    LivePortraitOptions,
+    compile_mode,
+    default_device,
+    weights_fingerprint,
+)
 from animator.liveportrait.expressions import apply_pose
 from animator.liveportrait.face import FaceAnalyzer, FaceModelError
 from animator.liveportrait.networks import LivePortraitNetworks
+from animator.liveportrait.paste_torch import HostCopies, TorchPasteBack
 from animator.liveportrait.seeded import seeded_networks
-from animator.liveportrait.wrapper import LivePortraitWrapper, autocast_dtype
+from animator.liveportrait.wrapper import LivePortraitWrapper, Precision
 from animator.portrait import load_portrait
 from contracts.pose import HIGHS, LOWS
 from models import verify
@@ -49,6 +57,10 @@ def run_bench(
     networks: LivePortraitNetworks | None = None,
     input_size: int = 256,
     warmup: bool | None = None,
+    backend: Backend = "torch",
+    precision: Precision = "auto",
+    compile: CompileMode = "auto",
+    export_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Time every stage; returns a JSON-serialisable report.
 
@@ -62,6 +74,10 @@ def run_bench(
         input_size: network input side matching `networks`.
         warmup: render one untimed batch first (None: only on CUDA, where the first call
             includes kernel selection; on CPU a full-size frame costs seconds).
+        backend: "torch", "onnxruntime" or "tensorrt".
+        precision: "auto" (float16 on CUDA), "float32", "float16" or "bfloat16".
+        compile: torch backend only: "auto" (CUDA graphs on CUDA), "off", or a compile mode.
+        export_dir: where the runtime backends cache their exports and engines.
 
     Returns:
         {"device", "dtype", "weights": "real" | "seeded" | "custom", "weights_note" (why seeded
@@ -78,10 +94,14 @@ def run_bench(
     else:
         networks, face, note = _published_or_seeded(resolve_models_dir(models_dir), device)
         label = "real" if face is not None else "seeded"
-    options = LivePortraitOptions(input_size=input_size)
-    wrapper = LivePortraitWrapper(
-        networks.to(torch_device), torch_device, autocast_dtype(options.precision, torch_device)
+    options = LivePortraitOptions(input_size=input_size, precision=precision, backend=backend)
+    wrapper = build_wrapper(
+        networks, torch_device, backend=backend, precision=precision,
+        fingerprint=weights_fingerprint(networks), input_size=input_size, export_dir=export_dir,
     )
+    mode = compile_mode(compile, torch_device) if backend == "torch" else None
+    if backend == "torch" and (torch_device.type == "cuda" or mode is not None):
+        wrapper.optimize(channels_last=torch_device.type == "cuda", compile_mode=mode)
     image = load_portrait(PORTRAIT)
     state, prepare_ms = _prepare(wrapper, face, image, options)
     warm = torch_device.type == "cuda" if warmup is None else warmup
@@ -90,6 +110,8 @@ def run_bench(
         "engine": "liveportrait",
         "device": str(torch_device),
         "dtype": wrapper.dtype_name,
+        "backend": wrapper.backend_name,
+        "compiled": wrapper.compiled,
         "weights": label,
         **({"weights_note": note} if note else {}),
         "threads": torch.get_num_threads(),
@@ -203,9 +225,20 @@ def _one_batch(
     x_d, times["expression"] = _timed(dev, expression)
     x_d, times["stitching"] = _timed(dev, lambda: wrapper.stitch(x_s, x_d))
     out, times["warp_decode"] = _timed(dev, lambda: wrapper.warp_decode(f_s, x_s, x_d))
-    crops, times["to_image"] = _timed(dev, lambda: wrapper.to_images(out))
     if paste is None:
-        paste = PasteBack.build(state["crop"].resized(crops.shape[1]), image.shape)
+        paste = PasteBack.build(state["crop"].resized(out.shape[-1]), image.shape)
+    if dev.type == "cuda":  # the engine's GPU path: paste on the device, copy finished frames
+        on_device = state.setdefault("device_paste", TorchPasteBack.build(paste, image, dev))
+        copies = state.setdefault("copies", HostCopies(dev))
+        times["to_image"] = 0.0
+
+        def paste_and_copy() -> list[np.ndarray]:
+            copies.submit(on_device.paste(out))
+            return copies.collect()
+
+        _, times["paste_back"] = _timed(dev, paste_and_copy)
+        return times, paste
+    crops, times["to_image"] = _timed(dev, lambda: wrapper.to_images(out))
     _, times["paste_back"] = _timed(dev, lambda: [paste.paste(image, c) for c in crops])
     return times, paste
 

@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from animator.liveportrait.grid_sample import sample_volume
 from animator.liveportrait.layers import DownBlock3d, UpBlock3d
 
 #: Variance of the keypoint Gaussians, in normalised [-1, 1] units.
@@ -182,5 +183,5 @@ class DenseMotionNetwork(nn.Module):
         """Sample the compressed volume along each candidate flow: (B, K+1, c, D, H, W)."""
         batch, slots = motions.shape[:2]
         repeated = compressed.unsqueeze(1).expand(-1, slots, -1, -1, -1, -1).flatten(0, 1)
-        sampled = F.grid_sample(repeated, motions.flatten(0, 1), align_corners=False)
+        sampled = sample_volume(repeated, motions.flatten(0, 1))
         return sampled.view(batch, slots, *sampled.shape[1:])

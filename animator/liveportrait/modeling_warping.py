@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
+from animator.liveportrait.grid_sample import sample_volume
 from animator.liveportrait.layers import SameBlock2d
 from animator.liveportrait.modeling_dense_motion import DenseMotionNetwork
 
@@ -85,7 +85,7 @@ class WarpingNetwork(nn.Module):
         """
         motion = self.dense_motion_network(feature_3d, kp_driving, kp_source)
         deformation = motion["deformation"]
-        warped = F.grid_sample(feature_3d, deformation, align_corners=False)
+        warped = sample_volume(feature_3d, deformation)
         batch, channels, depth, height, width = warped.shape
         out = self.fourth(self.third(warped.view(batch, channels * depth, height, width)))
         result = {"deformation": deformation}

@@ -9,7 +9,8 @@ fp32 for the same reason). No file I/O and no loops over time live here: the eng
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from typing import Literal
 
 import numpy as np
@@ -17,6 +18,8 @@ import torch
 
 from animator.liveportrait.motion import KeypointInfo, parse_motion, stitch, transform_keypoints
 from animator.liveportrait.networks import LivePortraitNetworks
+
+log = logging.getLogger("avatar.animator")
 
 Precision = Literal["auto", "float32", "float16", "bfloat16"]
 _AUTOCAST = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": None}
@@ -54,11 +57,55 @@ class LivePortraitWrapper:
         self.networks = networks
         self.device = device
         self.autocast_dtype = autocast_dtype
+        self._decode: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor] = (
+            self._decode_eager
+        )
+        self.compiled = False
+        self._channels_last = False
+
+    def optimize(self, *, channels_last: bool, compile_mode: str | None) -> None:
+        """Tune the warp+decode stage for the GPU.
+
+        Args:
+            channels_last: keep the decoder's weights and activations in NHWC, the layout the
+                tensor cores read fastest (the 3-D networks keep their layout).
+            compile_mode: `torch.compile` mode for warp+decode ("reduce-overhead" captures CUDA
+                graphs for each batch size), or None for eager. A compile failure at the first
+                call is logged and the stage runs eagerly from then on.
+        """
+        if channels_last:
+            self.networks.spade_generator.to(memory_format=torch.channels_last)
+            self._channels_last = True
+        if compile_mode is not None:
+            compiled = torch.compile(self._decode_eager, mode=compile_mode, dynamic=False)
+            self._decode = self._guarded(compiled)
+            self.compiled = True
+
+    def _guarded(self, compiled: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+        def run(*args: torch.Tensor) -> torch.Tensor:
+            try:
+                return compiled(*args)
+            except Exception as exc:  # inductor/triton missing or failing on this machine
+                log.warning("torch.compile failed (%s); warp+decode runs eagerly", exc)
+                self._decode, self.compiled = self._decode_eager, False
+                return self._decode_eager(*args)
+
+        return run
 
     @property
     def dtype_name(self) -> str:
         """"float32", "float16" or "bfloat16": the precision of the convolutional stages."""
         return str(self.autocast_dtype or torch.float32).removeprefix("torch.")
+
+    @property
+    def half_precision(self) -> bool:
+        """True while the convolutional stages run in a 16-bit precision."""
+        return self.autocast_dtype is not None
+
+    @property
+    def backend_name(self) -> str:
+        """What executes the networks, for the status line."""
+        return "torch"
 
     def use_float32(self) -> None:
         """Drop mixed precision for good (after a NaN or black frame in half precision)."""
@@ -136,14 +183,22 @@ class LivePortraitWrapper:
         Returns:
             (B, 3, 8H, 8W) float32 RGB, nominally in [0, 1] (the caller checks for NaN).
         """
-        batch = x_d.shape[0]
         with torch.inference_mode(), self._precision():
-            warped = self.networks.warping_module(
-                f_s.expand(batch, -1, -1, -1, -1),
-                kp_driving=x_d,
-                kp_source=x_s.expand(batch, -1, -1),
-            )
-            return self.networks.spade_generator(warped["out"]).float()
+            return self._decode(f_s, x_s, x_d).float()
+
+    def _decode_eager(
+        self, f_s: torch.Tensor, x_s: torch.Tensor, x_d: torch.Tensor
+    ) -> torch.Tensor:
+        batch = x_d.shape[0]
+        warped = self.networks.warping_module(
+            f_s.expand(batch, -1, -1, -1, -1),
+            kp_driving=x_d,
+            kp_source=x_s.expand(batch, -1, -1),
+        )
+        feature = warped["out"]
+        if self._channels_last:
+            feature = feature.contiguous(memory_format=torch.channels_last)
+        return self.networks.spade_generator(feature)
 
     @staticmethod
     def to_images(images: torch.Tensor) -> np.ndarray:

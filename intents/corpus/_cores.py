@@ -58,6 +58,12 @@ class EnCore:
     ing: str = ""
     held: bool = False
 
+    @property
+    def times_said(self) -> int:
+        """"blink blink" names the action twice, so it plays twice; any other phrase once."""
+        words = self.text.split()
+        return len(words) if len(words) > 1 and len(set(words)) == 1 else 1
+
 
 KoCore = KoVerbCore | KoNounCore
 

@@ -72,10 +72,13 @@ class Row:
                 "lang": self.lang, "family": self.family}
 
 
-def _step(intent: str, rendered: Rendered | None = None) -> Step3:
-    if rendered is None or intent in ("neutral", "talk", "chat"):
+def _step(intent: str, rendered: Rendered | None = None, times_said: int = 1) -> Step3:
+    """The gold step; an action named N times ("nod nod") without a count plays N times."""
+    if intent in ("neutral", "talk", "chat"):
         return (intent, DEFAULT_INTENSITY, 1)
-    return (intent, rendered.intensity, rendered.repeat)
+    if rendered is None:
+        return (intent, DEFAULT_INTENSITY, times_said)
+    return (intent, rendered.intensity, rendered.repeat if rendered.repeat > 1 else times_said)
 
 
 def _families() -> dict[str, list[tuple[str, str, list[KoCore] | list[EnCore]]]]:
@@ -117,7 +120,8 @@ def _singles(rng: random.Random) -> Iterator[Row]:
                     rendered = en_request(core, intent, rng)
                 else:
                     rendered = ko_request(core, intent, rng)
-                row = Row(rendered.text, (_step(intent, rendered),), (intent,), family,
+                times = core.times_said if isinstance(core, EnCore) else 1
+                row = Row(rendered.text, (_step(intent, rendered, times),), (intent,), family,
                           core.held or rendered.held)
                 yield row
                 yield from _noisy(row, rendered, rng)
@@ -148,7 +152,8 @@ def _mixed(intent: str, family: str, cores: list, rng: random.Random) -> Iterato
     for index in range(3):
         suffix = rng.choice((" 해줘", " 해봐", " 해 주세요", " 좀 해줘", " 해", "해줘", " 해볼래?"))
         text = core.text + suffix
-        yield Row(text, (_step(intent),), (intent,), f"mix/{family}", core.held or index == 2)
+        yield Row(text, (_step(intent, times_said=core.times_said),), (intent,), f"mix/{family}",
+                  core.held or index == 2)
 
 
 def _sequence_parts(lang: str) -> tuple[list, list]:
@@ -196,7 +201,8 @@ def _en_sequence(rng: random.Random, first: list, second: list) -> Row:
     template, _ = E.SEQUENCE_JOINS[index]
     text = template.format(x=part1.text, y=part2.text)
     held = c1[0].held or c2[0].held or index % 7 == 5
-    return Row(text, (_step(i1, part1), _step(i2, part2)), (i1, i2), f"seq/en/{k1}+{k2}", held)
+    steps = (_step(i1, part1, c1[0].times_said), _step(i2, part2, c2[0].times_said))
+    return Row(text, steps, (i1, i2), f"seq/en/{k1}+{k2}", held)
 
 
 def _sequences(rng: random.Random) -> Iterator[Row]:
@@ -233,7 +239,9 @@ def _instead(rng: random.Random) -> Iterator[Row]:
                 text = E.NEGATED_THEN[index].format(x=c1[0].text, ing=c1[0].ing, y=request.text)
                 held = index % 7 == 5
             held = held or c1[0].held or c2[0].held
-            yield Row(text, (_step(i2, request),), (i1, i2), f"instead/{lang}/{k1}+{k2}", held)
+            times = c2[0].times_said if isinstance(c2[0], EnCore) else 1
+            yield Row(text, (_step(i2, request, times),), (i1, i2), f"instead/{lang}/{k1}+{k2}",
+                      held)
 
 
 def _chat(rng: random.Random) -> Iterator[Row]:

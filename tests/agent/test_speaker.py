@@ -14,6 +14,7 @@ from agent.components import Assembly, standard_components
 from agent.events import (
     ComponentStateChanged,
     ErrorOccurred,
+    Event,
     FrameRendered,
     ReplyReady,
     SpeakingChanged,
@@ -237,3 +238,65 @@ def test_recording_keeps_the_speech_in_sync(tmp_path: Path) -> None:
     assert spoken == pytest.approx(synthesize("Hello, nice to meet you.").duration, abs=0.2)
     heard_at = log.of(SpeechAudio)[0].at - first_recorded
     assert loud[0] / rate == pytest.approx(heard_at, abs=0.08), "the line starts when it was heard"
+
+
+def test_live_mouth_matches_the_sound_on_the_output_clock(tmp_path: Path) -> None:
+    """Frames' mouth_open against the loudness the sound card plays at the frames' times."""
+    conversation, assembly, log = start(tmp_path)
+    shown: list[tuple[float, float]] = []
+
+    def keep(event: Event) -> None:
+        if isinstance(event, FrameRendered):
+            frame = conversation.latest_frame()
+            if frame is not None:
+                shown.append((frame.t, frame.pose.mouth_open))
+
+    try:
+        stream = PacedStream.instances[-1]
+        stream.latency = 0.12  # a slow device: the mouth must wait for the sound
+        conversation.subscribe(keep)
+        quiet_blocks = int(0.6 * stream.samplerate / stream.blocksize)
+        wait_until(lambda: len(stream.blocks) > quiet_blocks, what="silence before")
+        conversation.play(talk("안녕하세요, 만나서 반가워요. Hello, nice to meet you."))
+        wait_until(lambda: speaking_states(log) == [True, False], timeout=20, what="the line")
+        done = len(stream.blocks)
+        wait_until(lambda: len(stream.blocks) > done + quiet_blocks, what="silence after")
+    finally:
+        assembly.stop()
+    with stream.lock:
+        starts = np.array([start for start, _ in stream.blocks])
+        samples = np.concatenate([block for _, block in stream.blocks])
+    rate = stream.samplerate
+    inside = [(t, m) for t, m in shown if starts[0] + 0.25 <= t <= starts[-1] - 0.25]
+    times, opening = np.array([t for t, _ in inside]), np.array([m for _, m in inside])
+
+    def loudness(at: np.ndarray) -> np.ndarray:
+        index = np.searchsorted(starts, at, side="right") - 1
+        centre = index * stream.blocksize + ((at - starts[index]) * rate).astype(int)
+        half = rate // 30
+        windows = [samples[max(0, c - half) : c + half] for c in centre]
+        return np.array([np.sqrt(np.mean(window**2)) for window in windows])
+
+    lags = np.arange(-0.2, 0.201, 0.01)
+    r = [float(np.corrcoef(loudness(times - lag), opening)[0, 1]) for lag in lags]
+    best = int(np.argmax(r))
+    assert abs(lags[best]) <= 0.040, f"mouth {lags[best] * 1000:+.0f} ms from the sound"
+    assert r[best] >= 0.5, r[best]
+
+
+def test_a_5000_character_reply_starts_at_once_and_is_capped(tmp_path: Path) -> None:
+    conversation, assembly, log = start(tmp_path, max_chars=60)
+    try:
+        plan_id = conversation.play(Plan(steps=[Step(intent="smile")], source="script"))
+        text = ("이것은 아주 긴 대답입니다. " * 400)[:5000]
+        conversation.publish(ReplyReady(text, plan_id))
+        wait_until(lambda: speaking_states(log) == [True], what="speech to start")
+        (note,) = log.of(ErrorOccurred)
+        assert "speech.max_chars" in note.message and "60" in note.message
+        stream = PacedStream.instances[-1]
+        wait_until(lambda: speaking_states(log) == [True, False], timeout=30, what="the end")
+        heard = np.flatnonzero(np.abs(stream.heard()) > 1e-3)
+        capped = synthesize(text[:60].rsplit(".", 1)[0] + ".").duration
+        assert (heard[-1] - heard[0]) / 22050 == pytest.approx(capped, rel=0.1)
+    finally:
+        assembly.stop()

@@ -12,12 +12,28 @@ from pathlib import Path
 
 import pytest
 
-from contracts.plan import MAX_REPEAT, Plan
+from contracts.plan import Plan
 from intents import Interpreter, load_interpreter
-from intents._interpreter import MIN_CONFIDENCE
-from intents.replies import _REPLIES, chat_kind
+from intents.replies import chat_kind
 
 TRAIN_PATH = Path(__file__).resolve().parents[2] / "intents" / "data" / "train.jsonl"
+MAX_REPEAT = 10  # EXPRESSIONS.md / intents/README.md: counts are capped at 10
+LOW_CONFIDENCE = 0.4  # intents/README.md: below 0.4 a segment is never a guessed expression
+# What a fitting reply of each kind says, in either language (written here, not read from the
+# reply tables, so a reply moved to the wrong kind fails).
+REPLY_MARKERS = {
+    "affection": r"사랑|좋아|행복|love|sweet|blush",
+    "apology": r"괜찮|사과|worr|okay",
+    "greeting": r"안녕|반가|hi there|hello|hey",
+    "thanks": r"천만|별말씀|기뻐|welcome|any time|glad",
+    "goodbye": r"안녕히|잘 가|하루|bye|great day",
+    "question": r"질문|모르|question|not sure|tricky",
+    "compliment": r"고마|칭찬|기분|thank|made my day",
+    "feeling_down": r"괜찮|힘내|속상|cheer|hang in|sorry to hear",
+    "agree": r"좋아요|알겠|뭐 할|great|okay|next",
+    "insult": r"상처|슬퍼|친절|ouch|not very nice|pretend",
+    "unclear": r"못 알아|모르겠|didn't catch|don't understand",
+}
 _STEP = re.compile(r"([a-z_]+)(?:@([\d.]+))?(?:\*(\d+))?")
 
 
@@ -75,10 +91,11 @@ ISSUE_EXAMPLES = [  # as the issue gives them; some are also (chat) training lin
 @pytest.mark.parametrize(("text", "spec"), ISSUE_EXAMPLES)
 def test_the_examples_of_the_issue(interpreter: Interpreter, text: str, spec: str) -> None:
     plan = _check(interpreter, text, spec)
-    if plan.intents[-1] == "chat":
-        assert plan.reply and plan.reply not in _REPLIES["ko"]["other"] + _REPLIES["en"]["other"]
     if text == "asdfgh":
-        assert plan.confidence < MIN_CONFIDENCE
+        assert plan.confidence < LOW_CONFIDENCE
+        assert plan.reply and re.search(REPLY_MARKERS["unclear"], plan.reply, re.IGNORECASE)
+    elif plan.intents[-1] == "chat":
+        assert plan.reply and chat_kind(text) != "other"  # a fitting reply, not the generic one
 
 
 LAUGHTER = [
@@ -134,6 +151,21 @@ def test_laughter_around_other_words_is_not_a_reaction(
 @pytest.mark.parametrize(
     ("text", "spec"),
     [
+        ("u seem confused", "chat"),
+        ("wow you look so surprised", "chat"),
+        ("you're kinda scary lol", "chat"),
+        ("you look really happy today", "chat"),
+        ("could you look surprised for me?", "surprise"),  # a request, not a remark
+        ("you look so surprised. now smile!", "smile"),  # the remark is no step
+    ],
+)
+def test_remarks_about_the_face_are_chat(interpreter: Interpreter, text: str, spec: str) -> None:
+    _check(interpreter, text, spec)
+
+
+@pytest.mark.parametrize(
+    ("text", "spec"),
+    [
         ("nod nod nod", "nod*3"),
         ("wink wink", "wink*2"),
         ("blink blink blink blink", "blink*4"),
@@ -183,9 +215,10 @@ def test_a_second_verb_shares_the_first_ones_object(
                                   "sdfkjsdhf", "ㅂㅈㄷㄱ쇼"])
 def test_gibberish_is_low_confidence_chat(interpreter: Interpreter, text: str) -> None:
     plan = _check(interpreter, text, "chat")
-    assert plan.confidence < MIN_CONFIDENCE, plan.confidence  # as low as a guess never made
+    assert plan.confidence < LOW_CONFIDENCE, plan.confidence  # as low as a guess never made
     assert chat_kind(text) == "other" and plan.reply is not None
-    assert plan.reply in _REPLIES["ko" if _is_korean(text) or "ㅁ" in text else "en"]["unclear"]
+    assert plan.reply and re.search(REPLY_MARKERS["unclear"], plan.reply, re.IGNORECASE)
+    assert _is_korean(plan.reply) == (_is_korean(text) or "ㅁ" in text)
 
 
 @pytest.mark.parametrize("text", ["how are you today?", "I like pizza", "오늘 날씨 좋다",
@@ -228,7 +261,8 @@ def test_chat_replies_fit_what_was_said(interpreter: Interpreter, text: str, kin
     plan = _check(interpreter, text, "chat")
     language = "ko" if _is_korean(text) else "en"
     assert chat_kind(text) == kind
-    assert plan.reply in _REPLIES[language][kind]
+    assert plan.reply and re.search(REPLY_MARKERS[kind], plan.reply, re.IGNORECASE), plan.reply
+    assert _is_korean(plan.reply) == (language == "ko")
 
 
 @pytest.mark.parametrize(
@@ -310,6 +344,23 @@ def test_a_face_described_by_its_sound(interpreter: Interpreter, text: str, spec
     ],
 )
 def test_number_words_and_huge_counts(interpreter: Interpreter, text: str, spec: str) -> None:
+    _check(interpreter, text, spec)
+
+
+@pytest.mark.parametrize(
+    ("text", "spec"),
+    [
+        ("blink 3 timmmes", "blink*3"),
+        ("nod thrree times", "nod*3"),
+        ("kiss me 2xxx", "kiss*2"),
+        ("smile harddd", "smile@1.0"),
+        ("wink a biiit", "wink@0.35"),
+        ("윙크 두 번 한번 해봐", "wink*2"),  # 한번 beside a count is the softener
+        ("고개 세 번 끄덕이는 거 한번 보여줘", "nod*3"),
+        ("놀란표정좀만들어줘", "surprise"),  # 좀 만들어, not 좀만 (a little)
+    ],
+)
+def test_stretched_modifiers_and_softeners(interpreter: Interpreter, text: str, spec: str) -> None:
     _check(interpreter, text, spec)
 
 

@@ -29,3 +29,16 @@ def test_report_times_every_stage_per_batch(tmp_path: Path) -> None:
         assert all(row[f"{stage}_ms_per_frame"] > 0 for stage in STAGES)
         assert abs(row["total_ms_per_frame"] - stage_sum) < 0.01
         assert abs(row["fps"] - 1000 / row["total_ms_per_frame"]) < 0.01 * row["fps"]
+
+
+def test_onnxruntime_backend_is_timed_and_named(tmp_path: Path) -> None:
+    report = run_bench(
+        batches=(2,), device="cpu", models_dir=tmp_path, frames=2, networks=tiny_networks(),
+        input_size=TINY_INPUT, warmup=False, backend="onnxruntime", export_dir=tmp_path / "x",
+    )
+    assert (report["backend"], report["dtype"], report["compiled"]) == (
+        "onnxruntime/CPU", "float32", False
+    )
+    (row,) = report["batches"]
+    assert row["frames"] == 2 and row["warp_decode_ms_per_frame"] > 0
+    assert len(list((tmp_path / "x").rglob("*.onnx"))) == 7

@@ -68,7 +68,11 @@ def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _engine(
     networks: LivePortraitNetworks, models_dir: Path, cache_dir: Path, **options: object
 ) -> LivePortraitEngine:
-    opts = LivePortraitOptions(input_size=TINY_INPUT, cache_dir=cache_dir, max_batch=4, **options)
+    # No frame cache: every render here must really run the networks (test_frame_cache.py
+    # covers the cache).
+    opts = LivePortraitOptions(
+        input_size=TINY_INPUT, cache_dir=cache_dir, max_batch=4, frame_cache_mb=0, **options
+    )
     return LivePortraitEngine(
         networks, FaceAnalyzer.from_models_dir(models_dir), device="cpu", options=opts
     )

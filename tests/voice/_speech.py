@@ -32,7 +32,9 @@ def say(text: str, folder: Path, *, voice: str = "en-us") -> np.ndarray:
     raw = folder / "espeak_raw.wav"
     out = folder / "espeak_16k.wav"
     subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(raw), text], check=True)
-    subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
+    # -D: no dither, so the same text always gives the same samples (sox dithers randomly)
+    subprocess.run(["sox", "-D", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)],
+                   check=True)
     return read_wav(out)
 
 

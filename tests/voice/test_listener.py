@@ -173,3 +173,24 @@ def test_a_missing_file_fails_at_start(tmp_path: Path, recognizer: WhisperRecogn
                         Collected())
     with pytest.raises(AudioFileError, match="no such audio file"):
         listener.start()
+
+
+def test_the_decode_started_in_the_end_silence_is_the_final_one(
+    two_commands: np.ndarray, recognizer: WhisperRecognizer
+) -> None:
+    """Each utterance is decoded once: speculatively, 0.2 s into the end-of-speech silence."""
+
+    class Counting:
+        name, english_only = recognizer.name, recognizer.english_only
+
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def transcribe(self, audio: np.ndarray, *, speech_ratio: float = 1.0) -> object:
+            self.calls += 1
+            return recognizer.transcribe(audio, speech_ratio=speech_ratio)
+
+    counting = Counting()
+    _, events = listen(two_commands, counting, Mode.HANDS_FREE)  # type: ignore[arg-type]
+    assert [h.transcript.text.lower() for h in events.heard] == ["smile", "nod your head"]
+    assert counting.calls == 2
