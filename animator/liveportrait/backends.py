@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 import torch
 
@@ -36,6 +37,43 @@ class RuntimeNetworks(Protocol):
     def provider(self) -> str:
         """What runs them ("TensorRT", "CUDA", "CPU")."""
         ...
+
+
+N = TypeVar("N")
+
+
+@dataclass(frozen=True)
+class RuntimeSet(Generic[N]):
+    """The seven networks of one runtime (fields as in `LivePortraitNetworks`)."""
+
+    appearance_feature_extractor: N
+    motion_extractor: N
+    warping_module: N
+    spade_generator: N
+    stitching: N
+    lip: N
+    eye: N
+    fp16: bool = False
+
+    @classmethod
+    def network_names(cls) -> list[str]:
+        """The seven field names, in `LivePortraitNetworks` order."""
+        return [field.name for field in fields(cls) if field.name != "fp16"]
+
+
+def named_inputs(
+    names: Sequence[str], args: Sequence[torch.Tensor], kwargs: Mapping[str, torch.Tensor]
+) -> list[torch.Tensor]:
+    """A runtime network's inputs in graph order, given positionally or by name like a module's."""
+    given = dict(zip(names, args, strict=False)) | dict(kwargs)
+    return [given[name] for name in names]
+
+
+def module_result(names: Sequence[str], values: Sequence[torch.Tensor]) -> Any:
+    """What our module would return: one tensor, or a {name: tensor} dict for several outputs."""
+    if len(values) == 1:
+        return values[0]
+    return dict(zip(names, values, strict=True))
 
 
 class RuntimeWrapper(LivePortraitWrapper):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
+from animator.liveportrait.backends import RuntimeSet, module_result, named_inputs
 from animator.liveportrait.networks import LivePortraitNetworks
 from animator.liveportrait.onnx_export import VolumeSampling, export_onnx
 from models.onnx_runtime import inference_session, ort
@@ -73,19 +74,17 @@ class OrtNetwork:
     def __call__(self, *args: torch.Tensor, **kwargs: torch.Tensor) -> Any:
         """Run with inputs given positionally or by name; a single output comes back as a tensor,
         several as a {name: tensor} dict (like our modules), all float32 on `device`."""
-        named = dict(zip(self.input_names, args, strict=False)) | kwargs
-        inputs = [named[name].to(dtype).contiguous()
-                  for name, dtype in zip(self.input_names, self.input_dtypes, strict=True)]
+        inputs = [value.to(dtype).contiguous() for value, dtype in zip(
+            named_inputs(self.input_names, args, kwargs), self.input_dtypes, strict=True)]
         if self.device.type == "cuda":
             results = self._run_bound(inputs)
         else:
             feed = {name: value.cpu().numpy() for name, value in zip(
                 self.input_names, inputs, strict=True)}
             results = [torch.from_numpy(value) for value in self.session.run(None, feed)]
-        results = [value.float() for value in results]
-        if len(results) == 1:
-            return results[0]
-        return {name: value for (name, _, _), value in zip(self.outputs, results, strict=True)}
+        return module_result(
+            [name for name, _, _ in self.outputs], [value.float() for value in results]
+        )
 
     def _run_bound(self, inputs: list[torch.Tensor]) -> list[torch.Tensor]:
         """Run on the GPU with IO binding: inputs read and outputs written in place."""
@@ -111,17 +110,8 @@ class OrtNetwork:
 
 
 @dataclass(frozen=True)
-class OrtNetworks:
-    """The seven networks as ONNX Runtime sessions (fields as in `LivePortraitNetworks`)."""
-
-    appearance_feature_extractor: OrtNetwork
-    motion_extractor: OrtNetwork
-    warping_module: OrtNetwork
-    spade_generator: OrtNetwork
-    stitching: OrtNetwork
-    lip: OrtNetwork
-    eye: OrtNetwork
-    fp16: bool = False
+class OrtNetworks(RuntimeSet[OrtNetwork]):
+    """The seven networks as ONNX Runtime sessions."""
 
     @property
     def provider(self) -> str:
@@ -141,10 +131,8 @@ class OrtNetworks:
         chosen = list(providers) if providers is not None else choose_providers(device)
         cache_dir = folder
         sessions = {}
-        for field in fields(cls):
-            if field.name == "fp16":
-                continue
-            path = folder / f"{field.name}.onnx"
+        for name in cls.network_names():
+            path = folder / f"{name}.onnx"
             if not path.is_file():
                 raise FileNotFoundError(
                     f"{path} is missing; export the networks with `avatar models export-onnx`"
@@ -153,7 +141,7 @@ class OrtNetworks:
                 path, providers=[(name, provider_options(name, device, cache_dir))  # type: ignore[misc]
                                  for name in chosen],
             )
-            sessions[field.name] = OrtNetwork(session, device)
+            sessions[name] = OrtNetwork(session, device)
         networks = cls(**sessions, fp16=fp16)
         log.info("ONNX Runtime backend on %s (%s)", networks.provider,
                  "float16" if fp16 else "float32")

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 from tqdm import tqdm
 
+from animator.liveportrait.backends import RuntimeSet, module_result, named_inputs
 from animator.liveportrait.networks import LivePortraitNetworks
 from animator.liveportrait.onnx_export import HALF_NETWORKS
 from animator.liveportrait.onnx_runtime import exported_folder
@@ -59,10 +60,11 @@ class TensorRTNetwork:
 
     def __call__(self, *args: torch.Tensor, **kwargs: torch.Tensor) -> Any:
         """Inputs positionally or by name; one output as a tensor, several as a dict."""
-        named = dict(zip(self.input_names, args, strict=False)) | kwargs
         keep = []  # converted inputs must live until the engine has read them
-        for name in self.input_names:
-            value = named[name].to(self.device, self._dtypes[name]).contiguous()
+        for name, given in zip(
+            self.input_names, named_inputs(self.input_names, args, kwargs), strict=True
+        ):
+            value = given.to(self.device, self._dtypes[name]).contiguous()
             keep.append(value)
             self.context.set_input_shape(name, tuple(value.shape))
             self.context.set_tensor_address(name, value.data_ptr())
@@ -75,24 +77,12 @@ class TensorRTNetwork:
         stream = torch.cuda.current_stream(self.device)
         if not self.context.execute_async_v3(stream.cuda_stream):
             raise RuntimeError("TensorRT execution failed")
-        results = {name: value.float() for name, value in outputs.items()}
-        if len(results) == 1:
-            return next(iter(results.values()))
-        return results
+        return module_result(list(outputs), [value.float() for value in outputs.values()])
 
 
 @dataclass(frozen=True)
-class TensorRTNetworks:
-    """The seven networks as TensorRT engines (fields as in `LivePortraitNetworks`)."""
-
-    appearance_feature_extractor: TensorRTNetwork
-    motion_extractor: TensorRTNetwork
-    warping_module: TensorRTNetwork
-    spade_generator: TensorRTNetwork
-    stitching: TensorRTNetwork
-    lip: TensorRTNetwork
-    eye: TensorRTNetwork
-    fp16: bool = False
+class TensorRTNetworks(RuntimeSet[TensorRTNetwork]):
+    """The seven networks as TensorRT engines."""
 
     @property
     def provider(self) -> str:
@@ -129,9 +119,8 @@ class TensorRTNetworks:
         gpu = torch.cuda.get_device_name(device)
         logger = trt.Logger(trt.Logger.WARNING)
         runtime = trt.Runtime(logger)
-        names = [field.name for field in fields(cls) if field.name != "fp16"]
         built = {}
-        for name in tqdm(names, desc="TensorRT engines", unit="network", leave=False):
+        for name in tqdm(cls.network_names(), desc="TensorRT engines", unit="network", leave=False):
             half = fp16 and name in HALF_NETWORKS
             key = engine_key(fingerprint, gpu, trt.__version__, half, name,
                              (1, OPT_BATCH, MAX_BATCH))

@@ -19,8 +19,9 @@ import pytest
 import torch
 from torch import nn
 
-from animator.liveportrait.networks import build_network
+from animator.liveportrait.networks import LivePortraitNetworks, build_network
 from animator.liveportrait.seeded import load_seeded_weights
+from tests.liveportrait.engine_helpers import face_analyzer, tiny_networks
 
 FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "liveportrait"
 
@@ -103,3 +104,18 @@ def seeded_network() -> Callable[[str], nn.Module]:
 @pytest.fixture(scope="session")
 def small_params() -> dict[str, dict[str, Any]]:
     return copy.deepcopy(SMALL_PARAMS)
+
+
+@pytest.fixture(scope="module")
+def networks() -> LivePortraitNetworks:
+    """The tiny seeded networks of `engine_helpers` (21 keypoints, 64 px input), per module;
+    modules that need others define their own `networks`."""
+    return tiny_networks()
+
+
+@pytest.fixture(scope="module")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A models folder with test-built face models that find `engine_helpers.FACE`."""
+    path = tmp_path_factory.mktemp("face-models")
+    face_analyzer(path)
+    return path

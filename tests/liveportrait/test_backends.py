@@ -19,22 +19,10 @@ from animator.liveportrait.networks import LivePortraitNetworks
 from animator.liveportrait.onnx_runtime import OrtNetworks, choose_providers
 from animator.liveportrait.tensorrt_runtime import engine_key
 from contracts import Pose
-from tests.liveportrait.engine_helpers import TINY_INPUT, face_analyzer, portrait, tiny_networks
+from tests.liveportrait.engine_helpers import TINY_INPUT, portrait
 
 POSES = [Pose(), Pose(smile=1.0, head_yaw=12.0), Pose(mouth_open=0.8, eye_open=-1.0),
          Pose(wink=1.0, head_roll=-10.0, gaze_x=0.7)]
-
-
-@pytest.fixture(scope="module")
-def networks() -> LivePortraitNetworks:
-    return tiny_networks()
-
-
-@pytest.fixture(scope="module")
-def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("face-models")
-    face_analyzer(path)
-    return path
 
 
 def _engine(networks: LivePortraitNetworks, models_dir: Path, tmp: Path, backend: str

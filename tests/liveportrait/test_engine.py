@@ -30,7 +30,6 @@ from tests.liveportrait.engine_helpers import (
     TINY_INPUT,
     face_analyzer,
     portrait,
-    tiny_networks,
 )
 from tests.liveportrait.face_onnx_models import SyntheticFace, build_detector, build_face_models
 
@@ -51,18 +50,6 @@ MOVED = {
     "mouth_wide": {14, 20},
     "mouth_round": {3, 7, 14, 17},
 }
-
-
-@pytest.fixture(scope="module")
-def networks() -> LivePortraitNetworks:
-    return tiny_networks()
-
-
-@pytest.fixture(scope="module")
-def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("face-models")
-    face_analyzer(path)
-    return path
 
 
 def _engine(

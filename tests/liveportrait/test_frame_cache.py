@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from animator.liveportrait.engine import LivePortraitEngine, LivePortraitOptions
 from animator.liveportrait.face import FaceAnalyzer
@@ -16,19 +15,7 @@ from animator.liveportrait.frame_cache import FrameCache, pose_key
 from animator.liveportrait.networks import LivePortraitNetworks
 from animator.liveportrait.prerender import prerender, preset_poses
 from contracts import Pose
-from tests.liveportrait.engine_helpers import TINY_INPUT, face_analyzer, portrait, tiny_networks
-
-
-@pytest.fixture(scope="module")
-def networks() -> LivePortraitNetworks:
-    return tiny_networks()
-
-
-@pytest.fixture(scope="module")
-def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("face-models")
-    face_analyzer(path)
-    return path
+from tests.liveportrait.engine_helpers import TINY_INPUT, portrait
 
 
 def _engine(networks: LivePortraitNetworks, models_dir: Path, tmp: Path, **options: object
