@@ -150,6 +150,7 @@ def run_render(args: argparse.Namespace) -> int:
     print(
         f"{result.path}: {result.frames} frames, {width}x{height} at {result.fps:g} fps, "
         f"{result.frames / result.fps:.1f} s"
+        + (f", speech in {result.sound.name}" if result.sound is not None else "")
     )
     return 0
 
