@@ -28,8 +28,9 @@ from agent.events import (
     WindowKeyPressed,
 )
 from contracts import Plan, Step, Utterance
-from voice.listener import Heard, Listener, ListenerEvents, Mode, Phase, strip_wake_name
+from voice.listener import Heard, Listener, ListenerEvents, Mode, Phase
 from voice.sources import AudioSource, InputDevice, MicrophoneSource, list_input_devices
+from voice.wake import strip_wake_name
 
 if TYPE_CHECKING:
     from agent.config import Settings, VoiceSettings

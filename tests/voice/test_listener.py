@@ -12,10 +12,11 @@ import pytest
 from agent.listener import command_prompt
 from models.whisper import EMBEDDED_WHISPER, usable_whisper_dir
 from tests.voice._speech import compose, say
-from voice.listener import Heard, Listener, ListenerEvents, Mode, Phase, strip_wake_name
+from voice.listener import Heard, Listener, ListenerEvents, Mode, Phase
 from voice.recognizer import RecognizerOptions, WhisperRecognizer
 from voice.sources import FileSource
 from voice.vad import Segmenter, SileroVad
+from voice.wake import strip_wake_name
 
 DONE_S = 120.0  # generous bound for two decodes on a busy 2-core machine
 
