@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,13 +25,27 @@ class CommandError(Exception):
     """A command cannot do its job; the message tells the user what to do instead."""
 
 
+class _StderrLog(logging.StreamHandler):  # type: ignore[type-arg]
+    """The terminal's log stream; remembers what it printed so `announce` says nothing twice
+    (the engine's missing-weights note is both logged and part of the status notes)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+        self.shown: deque[str] = deque(maxlen=64)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Print `record` and remember its message."""
+        super().emit(record)
+        self.shown.append(record.getMessage())
+
+
 def setup_logging(level: str, handler: Callable[..., Any] | None) -> None:
     """Log `avatar.*` records at `level`; to stderr except for the console, whose log panel
     shows them (a stderr stream would scribble over the Textual screen)."""
     logger = logging.getLogger("avatar")
     logger.setLevel(level.upper())
     if handler is not None and not logger.handlers:
-        stream = logging.StreamHandler(sys.stderr)
+        stream = _StderrLog()
         stream.setLevel(level.upper())
         stream.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger.addHandler(stream)
@@ -48,7 +63,11 @@ def settings_from_args(args: argparse.Namespace, **overrides: Any) -> Settings:
 
 
 def announce(line: str) -> None:
-    """A status line for the person at the terminal (stderr keeps stdout for data)."""
+    """A status line for the person at the terminal (stderr keeps stdout for data); skipped
+    when the log on stderr has just shown the same message."""
+    logged = (h for h in logging.getLogger("avatar").handlers if isinstance(h, _StderrLog))
+    if any(line in handler.shown for handler in logged):
+        return
     print(f"avatar: {line}", file=sys.stderr, flush=True)
 
 

@@ -185,7 +185,11 @@ def _add_render(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
 
 
 def _add_play(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    play = commands.add_parser("play", help="play a script live in the window")
+    play = commands.add_parser(
+        "play", help="play a script live in the window",
+        description="Play a YAML script live in the pygame window at wall-clock pace, through "
+        "the same interpreter and engine as the console; `avatar render` makes a video instead.",
+    )
     play.add_argument("script", type=Path, help="YAML script")
     _add_common(play, suppress=True)
     play.set_defaults(func=_commands.run_play)
@@ -206,7 +210,12 @@ def _add_chat(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
 
 
 def _add_bench(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    bench = commands.add_parser("bench", help="measure engine and interpreter speed")
+    bench = commands.add_parser(
+        "bench", help="measure engine and interpreter speed",
+        description="Measure speed and print the figures (text, or one JSON object with "
+        "--json): the fallback engine's frames per second, LivePortrait per stage and batch "
+        "size, or the intent interpreter's latency.",
+    )
     bench.add_argument(
         "--engine", dest="bench_engine",
         choices=("fallback", "liveportrait", "intents", "tts", "voice", "llm", "web"),
@@ -254,9 +263,12 @@ def _add_prerender(commands: argparse._SubParsersAction) -> None:  # type: ignor
         "--intensity", type=float, default=0.7, help="expression intensity 0..1 (default 0.7)"
     )
     prerender.add_argument(
-        "--fps", type=float, default=8.0, help="poses per second of each expression (default 8)"
+        "--fps", type=_parse_fps, default=8.0,
+        help="poses per second of each expression, 1..120 (default 8)",
     )
-    prerender.add_argument("--device", help="torch device (default: cuda if any)")
+    prerender.add_argument(
+        "--device", type=_parse_device, help="torch device: cpu, cuda, cuda:N (default: cuda)"
+    )
     prerender.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_common(prerender, suppress=True)
     prerender.set_defaults(func=_commands.run_prerender)

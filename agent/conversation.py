@@ -363,6 +363,7 @@ class Conversation:
             recording=str(recording) if recording is not None else None,
             notes=tuple(notes),
             components=components,
+            face_box=_box(player.source.face_box) if player else None,
         )
 
     def latest_frame(self) -> Frame | None:
@@ -493,6 +494,11 @@ class Conversation:
         if value is None:
             raise RuntimeError("the conversation is not started; call start() first")
         return value
+
+
+def _box(box: tuple[int, ...]) -> tuple[int, int, int, int]:
+    x0, y0, x1, y1 = (int(value) for value in box)
+    return x0, y0, x1, y1
 
 
 def reply_text(plan: Plan) -> str | None:

@@ -91,6 +91,8 @@ class Status:
         notes: short user-facing notes (e.g. how to get the real weights).
         components: (name, state) of each attached component ("voice", "speech", "llm", "web"),
             as their last `ComponentStateChanged` said.
+        face_box: (x0, y0, x1, y1) of the animated face in frame pixels, None before start
+            (the terminal preview shows this part).
     """
 
     engine: EngineInfo
@@ -103,6 +105,7 @@ class Status:
     recording: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     components: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    face_box: tuple[int, int, int, int] | None = None
 
     def component(self, name: str) -> str | None:
         """The last state component `name` reported, or None if it never did."""

@@ -2,6 +2,7 @@
 
     avatar plan "웃어줘" "wink twice" --json
     printf '웃어줘\nblink twice\n' | avatar plan --json     # batch: one JSON line per input line
+    avatar plan --list                                     # every intent, with examples
     avatar plan --llm-url http://gpu-box:8000/v1 "오늘 기분 어때?"  # chat goes to the LLM
 
 `agent/cli.py` calls `register` to add the sub-command to the `avatar` console script;
@@ -11,12 +12,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
 
 from contracts.plan import Plan
 from contracts.text import json_printable, printable
+from contracts.vocabulary import VOCABULARY
 from intents import Interpreter, load_interpreter
 
 SUMMARY_TEXT_CHARS = 200  # a longer utterance is shortened in the readable summary
@@ -33,6 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("texts", nargs="*", metavar="TEXT", help="utterances to interpret")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object per utterance (EXPRESSIONS.md format)")
+    parser.add_argument("--list", action="store_true",
+                        help="list every intent with what it does and examples, then exit")
     parser.add_argument("--llm", metavar="MODEL_DIR_OR_ID",
                         help="route chat through this LLM (a model folder or a cached model id)")
     parser.add_argument("--llm-url", metavar="URL",
@@ -45,6 +50,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Interpret every utterance and print one line each; 2 if the model cannot be loaded."""
+    if args.list:
+        _use_utf8()
+        for entry in VOCABULARY:
+            if args.json:
+                print(json.dumps(dataclasses.asdict(entry), ensure_ascii=False))
+            else:
+                print(f"{entry.intent:<11} {entry.does:<40} {' · '.join(entry.examples)}")
+        return 0
     try:
         interpreter = _interpreter(args)
     except (FileNotFoundError, ValueError) as error:

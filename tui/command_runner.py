@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.events import SpeechMuted
+from contracts.vocabulary import VOCABULARY
 from tui.commands import ParsedCommand, help_rows
-from tui.quick_keys import QUICK_KEYS
-from tui.widgets.status_bar import WINDOW_NOTICES
+from tui.quick_keys import QUICK_KEYS, quick_key_of
+from tui.widgets.status_bar import STATUS_BAR_HELP, WINDOW_NOTICES
 
 if TYPE_CHECKING:
     from agent import Conversation
@@ -110,9 +111,24 @@ def _reset(conversation: Conversation, argument: str) -> CommandOutcome:
     return CommandOutcome(notes=("conversation forgotten — the next line starts afresh",))
 
 
+KEY_ROWS: tuple[tuple[str, str], ...] = (
+    ("F9", "show or hide the log panel"),
+    ("Ctrl+P", "command palette: every command, expression, engine and portrait switch"),
+    ("↑ / ↓", "input history: bring back earlier lines"),
+    ("Tab / →", "complete a command, its argument or a file path"),
+    ("Ctrl+Q", "quit"),
+)
+"""The console's other keys (defaults; [console.keymap] in the config remaps them)."""
+
+
 def help_outcome(voice: bool) -> CommandOutcome:
     """/help: the commands (voice ones when the console listens) and the quick keys."""
-    rows = (*help_rows(voice=voice), *((quick.key.upper(), quick.intent) for quick in QUICK_KEYS))
+    rows = (
+        *help_rows(voice=voice),
+        *((quick.key.upper(), quick.intent) for quick in QUICK_KEYS),
+        *KEY_ROWS,
+        ("status bar", STATUS_BAR_HELP),
+    )
     return CommandOutcome(table=rows)
 
 
@@ -144,6 +160,18 @@ def _mic(voice: VoiceListener, argument: str) -> CommandOutcome:
     raise ValueError(f"/mic: use /mic list or /mic use N (N from /mic list), not {argument!r}")
 
 
+def _intents(conversation: Conversation, argument: str) -> CommandOutcome:
+    rows = []
+    for entry in VOCABULARY:
+        key = quick_key_of(entry.intent)
+        name = f"{entry.intent} ({key.upper()})" if key else entry.intent
+        rows.append((name, f"{entry.does} — {' · '.join(entry.examples)}"))
+    return CommandOutcome(
+        notes=("Type any of these (or your own words); Ctrl+P plays one directly.",),
+        table=tuple(rows),
+    )
+
+
 def _quit(conversation: Conversation, argument: str) -> CommandOutcome:
     return CommandOutcome(notes=("bye",), quit=True)
 
@@ -159,6 +187,7 @@ _HANDLERS: dict[str, Callable[[Conversation, str], CommandOutcome]] = {
     "record": _record,
     "mute": _mute,
     "window": _window,
+    "intents": _intents,
     "reset": _reset,
     "quit": _quit,
 }

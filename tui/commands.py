@@ -79,6 +79,7 @@ COMMANDS: tuple[SlashCommand, ...] = (
         choices=("on", "off"),
     ),
     SlashCommand("window", "/window", "reopen the avatar window and show its state"),
+    SlashCommand("intents", "/intents", "list every expression: what it does, how to ask"),
     SlashCommand(
         "voice",
         "/voice on|off|ptt|handsfree",

@@ -38,7 +38,17 @@ class QuickKey:
 
     def plan(self) -> Plan:
         """The one-step plan the key plays."""
-        return Plan(steps=[Step(intent=self.intent)], source="script")
+        return intent_plan(self.intent)
+
+
+def intent_plan(intent: IntentName) -> Plan:
+    """A one-step plan of `intent` at its default intensity (quick keys, the palette)."""
+    return Plan(steps=[Step(intent=intent)], source="script")
+
+
+def quick_key_of(intent: str) -> str | None:
+    """The default quick key that plays `intent` ("f1"), or None."""
+    return next((quick.key for quick in QUICK_KEYS if quick.intent == intent), None)
 
 
 QUICK_KEYS: tuple[QuickKey, ...] = (

@@ -12,8 +12,10 @@ The file and tensor names are a public interface (other tools load these files):
 
 `fp16` exports the convolutional networks in half precision (inputs and outputs too); the motion
 extractor and the three MLPs stay float32, as in the PyTorch path (the pose-bin logits overflow in
-half precision). `volume_sampling="4d"` writes the warping network with the 4-D rewrite of its
-trilinear sampling (`grid_sample.py`), the form TensorRT can build.
+half precision). A half-precision trace needs a CUDA GPU (several 3-D CPU kernels have no half
+version); on the CPU, export float32 and let TensorRT build fp16 engines from it.
+`volume_sampling="4d"` writes the warping network with the 4-D rewrite of its trilinear sampling
+(`grid_sample.py`), the form TensorRT can build.
 """
 
 from __future__ import annotations
@@ -115,6 +117,13 @@ def export_onnx(
         names: export only these networks (default: all seven).
         input_size: side of the network input crop.
     """
+    if fp16 and not torch.cuda.is_available():
+        raise ValueError(
+            "a float16 export traces the networks in half precision, which needs a CUDA GPU; "
+            "export float32 here (TensorRT and ONNX Runtime's TensorRT provider build fp16 "
+            "engines from it)"
+        )
+    trace_device = torch.device("cuda") if fp16 else torch.device("cpu")
     out_dir.mkdir(parents=True, exist_ok=True)
     interfaces = network_io(networks, input_size)
     wanted = list(names) if names is not None else list(interfaces)
@@ -125,8 +134,10 @@ def export_onnx(
         network = getattr(networks, name)
         half = fp16 and name in HALF_NETWORKS
         dtype = torch.float16 if half else torch.float32
-        module = _Outputs(_copy_as(network, dtype), io.outputs).eval()
-        examples = tuple(_example(name, shape, dtype) for name, shape in io.inputs)
+        module = _Outputs(_copy_as(network, dtype, trace_device), io.outputs).eval()
+        examples = tuple(
+            _example(name, shape, dtype).to(trace_device) for name, shape in io.inputs
+        )
         path = out_dir / f"{name}.onnx"
         tmp = path.with_suffix(".onnx.partial")
         log.info("exporting %s (%s)", path.name, "float16" if half else "float32")
@@ -147,9 +158,13 @@ def export_onnx(
     return written
 
 
-def _copy_as(network: nn.Module, dtype: torch.dtype) -> nn.Module:
-    """The network itself for float32; a converted copy otherwise (the original stays)."""
-    return network if dtype == torch.float32 else copy.deepcopy(network).to(dtype)
+def _copy_as(network: nn.Module, dtype: torch.dtype, device: torch.device) -> nn.Module:
+    """The network itself when it already has this dtype and device; else a converted copy
+    (the original stays)."""
+    first = next(network.parameters())
+    if first.dtype == dtype and first.device == device:
+        return network
+    return copy.deepcopy(network).to(device=device, dtype=dtype)
 
 
 def _example(name: str, shape: tuple[int, ...], dtype: torch.dtype) -> torch.Tensor:

@@ -141,3 +141,10 @@ def test_batch_three_equals_our_pytorch_modules(
         np.testing.assert_allclose(got, want, atol=ATOL, err_msg=f"{name}.{output}")
     first = next(iter(onnx_result.values()))
     assert not np.allclose(first[0], first[1], atol=ATOL)  # the batch rows really differ
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU-only refusal")
+def test_float16_export_without_a_gpu_says_what_to_do_instead(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="needs a CUDA GPU; export float32 here"):
+        export_onnx(seeded_networks(), tmp_path, fp16=True, names=["stitching"])
+    assert not list(tmp_path.iterdir())

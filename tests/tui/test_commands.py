@@ -71,7 +71,7 @@ def test_help_lists_every_command_once() -> None:
     rows = help_rows()
     assert [usage for usage, _ in rows] == [
         "/portrait PATH", "/face N", "/engine [auto|liveportrait|fallback]", "/record start|stop",
-        "/mute [on|off]", "/window", "/reset", "/help", "/quit",
+        "/mute [on|off]", "/window", "/intents", "/reset", "/help", "/quit",
     ]
     assert all(summary for _, summary in rows)
 

@@ -84,9 +84,11 @@ async def test_status_bar_shows_engine_speed_queue_window_and_recording() -> Non
         )
         await pilot.pause()
         line = _visible(app, StatusBar)
+        tooltip = str(app.query_one(StatusBar).tooltip)
     assert " FALLBACK  cpu · float32 · no weights" in line
     assert "24.5 fps · p50 41 ms · p95 88 ms" in line
-    assert "queue 1" in line and "window disabled" in line
+    assert "│ 1 frame waiting │" in line and "window disabled" in line
+    assert "frames sent to the window that it has not drawn yet" in tooltip
     assert "me.png" in line and "● REC avatar-1.mp4" in line
 
 
@@ -110,8 +112,8 @@ async def test_frozen_status_bar_hides_machine_dependent_numbers() -> None:
         await pilot.pause()
         line = _visible(app, StatusBar)
     assert "liveportrait cuda:0 · float16 · real weights" in line
-    assert "-- fps · p50 -- ms · p95 -- ms" in line and "queue --" in line
-    assert "24.5" not in line and "queue 1" not in line
+    assert "-- fps · p50 -- ms · p95 -- ms" in line and "-- frames waiting" in line
+    assert "24.5" not in line and "1 frame waiting" not in line
 
 
 @pytest.mark.asyncio

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -23,10 +24,12 @@ from textual.widgets import Footer
 
 from agent.events import Status
 from agent.listener import CUE_RELEASE, LISTENING_CUE
+from contracts import INTENTS
 from tui import messages
 from tui.command_runner import CommandOutcome, run_command
 from tui.commands import CommandError, ParsedCommand, is_command, parse_command
-from tui.quick_keys import QUICK_KEYS
+from tui.palette import ConsoleCommands
+from tui.quick_keys import QUICK_KEYS, intent_plan
 from tui.widgets.chat_log import ChatLog
 from tui.widgets.command_input import CommandInput
 from tui.widgets.log_panel import LogPanel
@@ -57,6 +60,7 @@ class MainScreen(Screen[None]):
     """
 
     CSS_PATH = "main.tcss"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ConsoleCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(quick.binding() for quick in QUICK_KEYS),
@@ -115,12 +119,16 @@ class MainScreen(Screen[None]):
             self._unsubscribe = None
 
     def on_command_input_line_entered(self, message: CommandInput.LineEntered) -> None:
-        """A slash command runs; anything else is said to the portrait."""
-        if is_command(message.text):
-            self._start_command(message.text)
+        """What was typed runs."""
+        self.run_line(message.text)
+
+    def run_line(self, text: str) -> None:
+        """A slash command runs; anything else is said to the portrait (typed or palette)."""
+        if is_command(text):
+            self._start_command(text)
             return
         # A worker thread: with an LLM the plan may take up to its deadline to start.
-        self.run_worker(partial(self._say, message.text), thread=True, group="say")
+        self.run_worker(partial(self._say, text), thread=True, group="say")
 
     def _say(self, text: str) -> None:
         """Worker thread: say `text` to the portrait."""
@@ -129,10 +137,21 @@ class MainScreen(Screen[None]):
         except ValueError as exc:
             self.app.call_from_thread(self._show_error, "interpreter", str(exc))
 
+    def prefill(self, text: str) -> None:
+        """Put `text` on the input line, ready to be completed (a command's argument)."""
+        line = self.query_one(CommandInput)
+        line.value = text
+        line.cursor_position = len(text)
+        line.focus()
+
     def action_quick(self, intent: str) -> None:
         """Play a quick-key expression now."""
-        quick = next(q for q in QUICK_KEYS if q.intent == intent)
-        self.conversation.play(quick.plan())
+        self.play_intent(intent)
+
+    def play_intent(self, intent: str) -> None:
+        """Play one expression of the vocabulary now, at its default intensity."""
+        if intent in INTENTS:
+            self.conversation.play(intent_plan(intent))  # type: ignore[arg-type]
 
     def action_push_to_talk(self) -> None:
         """Listen for one spoken command (a worker: the first press may open the microphone)."""
@@ -244,6 +263,7 @@ class MainScreen(Screen[None]):
 
     def _show_status(self, status: Status) -> None:
         self.query_one(StatusBar).status = status
+        self.query_one(PortraitPreview).face_box = status.face_box
         self.query_one(NoticeBar).notices = tuple(degraded_notices(status))
         for note in status.notes:
             if note not in self._notes_logged:

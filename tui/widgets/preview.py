@@ -1,4 +1,8 @@
-"""In-terminal preview of the live portrait: truecolor half-blocks, refreshed ~10 times a second.
+"""In-terminal preview of the live face: half-blocks, refreshed ~10 times a second.
+
+It shows the face (the status's face box with room around it) filling the whole pane, so a
+wink or a laugh is visible in a small terminal; 24-bit colour where the terminal has it
+(COLORTERM=truecolor), else the dithered 256-colour palette (tmux, screen).
 
 Works anywhere the console works (SSH, no display): it polls the newest frame instead of being
 woken for every rendered frame, and converts only when a new frame or a new size arrived. The
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 from rich.text import Text
 from textual.geometry import Size
 from textual.strip import Strip
@@ -18,6 +23,7 @@ from textual.widget import Widget
 
 from contracts import Frame
 from renderer import halfblock
+from renderer.terminal import Colors, face_view
 
 PREVIEW_FPS = 10.0
 
@@ -54,10 +60,12 @@ class PortraitPreview(Widget):
         self._frame_source = frame_source
         self._live = live
         self._fps = fps
-        self._shown: tuple[int, Size] | None = None
+        self._shown: tuple[object, ...] | None = None
         self._strips: list[Strip] = []
         self.frame_seq: int | None = None
         """Sequence number of the frame on screen, None before the first one."""
+        self.face_box: tuple[int, int, int, int] | None = None
+        """Face (x0, y0, x1, y1) in frame pixels; the preview shows it. None: the whole frame."""
 
     def on_mount(self) -> None:
         """Start polling for frames when live."""
@@ -68,20 +76,36 @@ class PortraitPreview(Widget):
         """Draw the newest frame if it or the widget size changed; True when redrawn."""
         frame = self._frame_source()
         size = self.content_size
-        if frame is None or self._shown == (frame.seq, size):
+        console = self.app.console
+        colors = self.colors
+        shown = (frame.seq if frame else None, size, self.face_box, colors)
+        if frame is None or self._shown == shown:
             return False
         if size.width < 1 or size.height < 1:
             return False
-        picture = halfblock(frame.image, size.width, size.height)  # keeps the aspect
-        console = self.app.console
+        picture = halfblock(self._view(frame, size), size.width, size.height, colors)
         self._strips = [
             Strip(list(line.render(console)), size.width).crop(0, size.width)
             for line in picture.split("\n", allow_blank=True)
         ]
-        self._shown = (frame.seq, size)
+        self._shown = shown
         self.frame_seq = frame.seq
         self.refresh()
         return True
+
+    @property
+    def colors(self) -> Colors:
+        """"truecolor" when the terminal takes 24-bit colour, else "256"."""
+        return "truecolor" if self.app.console.color_system == "truecolor" else "256"
+
+    def _view(self, frame: Frame, size: Size) -> np.ndarray:
+        """The part of `frame` to draw: the face, shaped like the pane (the whole frame without
+        a face box)."""
+        if self.face_box is None:
+            return frame.image
+        aspect = size.width / (2 * size.height)  # a cell shows two square-ish pixels
+        x0, y0, x1, y1 = face_view(frame.size, self.face_box, aspect)
+        return frame.image[y0:y1, x0:x1]
 
     def render_line(self, y: int) -> Strip:
         """Row `y` of the picture; before the first frame, the placeholder's row."""

@@ -22,6 +22,18 @@ _WINDOW_STYLES: dict[str, str] = {
 }
 _SEPARATOR = (" │ ", "dim")
 FALLBACK_ADVICE = "run `avatar models download` to get the LivePortrait weights"
+METRICS_HELP = (
+    "fps: frames rendered per second. p50/p95: milliseconds from Enter to the first frame of "
+    "the new expression (half of the plans / 95 in 100 are faster). Frames waiting: frames "
+    "sent to the window that it has not drawn yet; the window skips to the newest, so 0 or 1 "
+    "is healthy."
+)
+"""Hover text of the status bar."""
+STATUS_BAR_HELP = (
+    "p50/p95: ms from Enter to the new expression; frames waiting: sent to the window but "
+    "not drawn yet (0 or 1 is healthy)"
+)
+"""The same, short, for /help."""
 WINDOW_NOTICES: dict[str, str] = {
     "unavailable": "window unavailable — using the terminal preview",
     "crashed": "window crashed — using the terminal preview; /window reopens it",
@@ -55,7 +67,7 @@ def engine_text(status: Status) -> Text:
 
 
 class StatusBar(Static):
-    """Engine, device, fps, latency p50/p95, queue depth, window state, portrait, recording.
+    """Engine, device, fps, latency p50/p95, frames waiting, window state, portrait, recording.
 
     With `live_metrics=False` fps, latency and queue depth are shown as "--" (snapshot tests:
     those numbers depend on the machine's speed).
@@ -75,6 +87,7 @@ class StatusBar(Static):
     def __init__(self, *, live_metrics: bool = True, id: str | None = None) -> None:
         super().__init__(id=id)
         self.live_metrics = live_metrics
+        self.tooltip = METRICS_HELP
 
     def render(self) -> Text:
         """The status line."""
@@ -96,13 +109,15 @@ class StatusBar(Static):
 
     def _metrics(self, status: Status) -> Text:
         if not self.live_metrics:
-            return Text.assemble("-- fps · p50 -- ms · p95 -- ms", _SEPARATOR, "queue --")
+            return Text.assemble("-- fps · p50 -- ms · p95 -- ms", _SEPARATOR, "-- frames waiting")
         if status.latency_p95_ms > 0:
             latency = f"p50 {status.latency_p50_ms:.0f} ms · p95 {status.latency_p95_ms:.0f} ms"
         else:
             latency = "p50 -- ms · p95 -- ms"  # no plan has reached the screen yet
+        waiting = status.queue_depth
         return Text.assemble(
-            f"{status.fps:4.1f} fps · {latency}", _SEPARATOR, f"queue {status.queue_depth}"
+            f"{status.fps:4.1f} fps · {latency}", _SEPARATOR,
+            f"{waiting} frame{'' if waiting == 1 else 's'} waiting",
         )
 
 
