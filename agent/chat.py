@@ -64,7 +64,8 @@ def run_chat(
     chat = LineChat(settings, stdout or sys.stdout, stderr or sys.stderr)
     conversation = Conversation(settings, window=window)
     conversation.subscribe(chat.on_event)
-    assembly = Assembly(conversation, standard_components(settings, "console"))
+    # Like `play`: the speaker says the replies, no microphone (line mode reads its input).
+    assembly = Assembly(conversation, standard_components(settings, "play"))
     assembly.start()
     try:
         chat.llm_settled.wait(LOAD_WAIT_S)  # a script's first line should meet the LLM

@@ -89,9 +89,12 @@ def _connect(url: str, settings: LLMSettings) -> Backend:
 
 
 def _load_local(model: str, settings: LLMSettings) -> Backend:
+    from intents.llm._prompt import system_prompt
     from intents.llm.local import LocalBackend
 
-    return LocalBackend.load(model, settings, device=settings.device)
+    backend = LocalBackend.load(model, settings, device=settings.device)
+    backend.warm(system_prompt(settings))
+    return backend
 
 
 __all__ = [

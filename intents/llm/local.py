@@ -148,6 +148,17 @@ class LocalBackend:
             text = "\n\n".join(turns) + ("\n\nAssistant: " if answer else "")
         return list(self.tokenizer.encode(text, add_special_tokens=False))
 
+    def warm(self, system: str) -> float:
+        """Compute the system prompt's KV cache now, so that the first answer does not pay for
+        it; returns the seconds it took."""
+        import torch
+
+        ids = self.prompt_ids([{"role": "system", "content": system}], answer=False)
+        started = time.perf_counter()
+        with self._lock, torch.inference_mode():
+            self._prefix = (ids, self._forward(ids, None)[1])
+        return time.perf_counter() - started
+
     def _start(self, prompt: list[int], system: list[int]) -> tuple[Any, Any, int]:
         """Logits and cache after `prompt`, reusing the cached system prompt when `prompt`
         starts with it; also how many cached tokens to keep afterwards (0: none)."""

@@ -75,7 +75,6 @@ class Router(Interpreter):
         self._backend: Backend | None = None
         self._problem: str | None = None
         self._state: tuple[str, bool] | None = None
-        self._ready = threading.Event()
         self.memory = Memory(settings.memory_turns, settings.memory_tokens, self._count_tokens)
 
     # ----------------------------------------------------------------- loading and state
@@ -102,12 +101,6 @@ class Router(Interpreter):
         else:
             self._backend = backend
             self._report(backend.label, False)
-        finally:
-            self._ready.set()
-
-    def wait_ready(self, timeout: float | None = None) -> bool:
-        """Wait for loading to end; True when it ended (loaded or failed)."""
-        return self._ready.wait(timeout)
 
     @property
     def backend(self) -> Backend | None:
@@ -199,8 +192,8 @@ class Router(Interpreter):
         error: str | None = None
         while error is None:
             if decoder.plan_started:
-                limit, late = decoder.last_output + settings.token_timeout_s, "no output for"
-                late += f" {settings.token_timeout_s:g} s"
+                limit = decoder.last_output + settings.token_timeout_s
+                late = f"no output for {settings.token_timeout_s:g} s"
             else:
                 limit = started + settings.deadline_s
                 late = f"no first step within {settings.deadline_s:g} s"

@@ -67,10 +67,6 @@ class ServerBackend:
                 ) from exc
         self.label = f"{urlsplit(self.url).netloc} · {self.model}"
 
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._client.close()
-
     def count_tokens(self, text: str) -> int:
         """An estimate: the server's tokenizer is not known here."""
         return -(-len(text.encode("utf-8")) // _BYTES_PER_TOKEN)

@@ -159,3 +159,20 @@ def test_an_unreachable_server_leaves_the_classifier_in_charge() -> None:
     assert plan.source == "classifier"
     state, problem = states[-1]
     assert problem and state.startswith("unavailable: cannot list the models of")
+
+
+def test_a_server_that_stalls_after_the_steps_ends_the_turn_with_the_canned_reply(
+    chat_server: Start,
+) -> None:
+    steps_part = ANSWER.index('"reply"')
+    server = chat_server(ANSWER, chunk=steps_part, delay_s=30.0)
+    router = router_for(server, token_timeout_s=0.3)
+    parts = parts_of(router, "오늘 기분 어때?")
+
+    ready = [part for part in parts if isinstance(part, PlanReady)]
+    assert [part.plan.intents for part in ready] == [["smile"], ["smile", "nod"]]
+    (sentence,) = [part for part in parts if isinstance(part, ReplySentence)]
+    fallback = router.classifier.interpret("오늘 기분 어때?")
+    assert sentence.text == fallback.reply and sentence.final
+    trace = parts[-1]
+    assert isinstance(trace, LLMTrace) and trace.error == "no output for 0.3 s"
