@@ -165,6 +165,9 @@ class Speaker:
             newer = event.plan_id > self._plan_id
         if newer:
             self._cut()
+            with self._lock:  # late sentences of older plans are dropped from now on
+                self._plan_id = max(self._plan_id, event.plan_id)
+                self._spoken_chars = 0
         if reply_text(event.plan) is None:  # no ReplyReady follows
             line = spoken_line(event.plan)  # a talk step says a short line
             if line is not None:

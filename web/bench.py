@@ -62,15 +62,22 @@ async def _latency(url: str, requests: int) -> list[float]:
     return latencies
 
 
-async def _rates(url: str, viewers: int, seconds: float) -> list[float]:
+def watch(url: str, viewers: int, seconds: float, warm_up_s: float = 0.0) -> list[float]:
+    """Frames per second each of `viewers` concurrent MJPEG viewers of `url` receives over
+    `seconds`, after `warm_up_s` of watching that is not counted. Raises on any viewer error."""
+    return asyncio.run(_rates(url, viewers, seconds, warm_up_s))
+
+
+async def _rates(url: str, viewers: int, seconds: float, warm_up_s: float = 0.0) -> list[float]:
     async def watch(http: httpx.AsyncClient) -> int:
         count = 0
-        deadline = time.perf_counter() + seconds
+        start = time.perf_counter() + warm_up_s
+        deadline = start + seconds
         async with http.stream("GET", "/api/stream.mjpg") as stream:
             async for arrived, _ in _parts(stream):
                 if arrived >= deadline:
                     break
-                count += 1
+                count += arrived >= start
         return count
 
     limits = httpx.Limits(max_connections=viewers + 5)
@@ -96,7 +103,7 @@ def run_bench(requests: int = 30, seconds: float = 5.0) -> dict[str, Any]:
                 raise RuntimeError(f"the web server is {conversation.status().component('web')}")
             url = f"http://127.0.0.1:{server.port}"
             latencies = asyncio.run(_latency(url, requests))
-            rates = {n: asyncio.run(_rates(url, n, seconds)) for n in VIEWER_COUNTS}
+            rates = {n: watch(url, n, seconds) for n in VIEWER_COUNTS}
             render_fps = conversation.status().fps
     return {
         "engine": "fallback",

@@ -110,3 +110,16 @@ def test_unusable_models_folder_is_named(
     assert code == 1
     assert f"error: {blocker / 'models'}: cannot create the models folder" in err
     assert "--models-dir" in err
+
+
+def test_the_neural_voice_is_listed_and_checked_in_its_own_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common = ["--models-dir", str(tmp_path)]
+    assert _run(["models", "list", "tts-supertonic", *common]) == 0
+    out = capsys.readouterr().out
+    assert f"Supertone/supertonic-2@main -> {tmp_path / 'supertonic-2'}" in out
+    assert "onnx/vector_estimator.onnx" in out and "voice_styles/M1.json" in out
+    assert "0/16 present" in out
+    assert _run(["models", "verify", "tts-supertonic", *common]) == 1
+    assert "run `avatar models download tts-supertonic` to repair" in capsys.readouterr().err

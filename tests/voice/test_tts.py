@@ -68,6 +68,9 @@ def test_stress_and_lip_closures_are_reported() -> None:
     units = EspeakVoice().speak("Mom bought a map.", "en").timing.units
     assert sum(u.viseme == "PP" for u in units) >= 3  # m, m/b, m, p
     assert any(u.stress == 1.0 for u in units)
+    korean = EspeakVoice().speak("엄마 밥 먹어요.", "ko").timing.units
+    assert sum(u.viseme == "PP" for u in korean) >= 4  # ㅁ ㅁ ㅂ ㅂ ㅁ
+    assert {u.viseme for u in korean} >= {"aa", "E", "O"}
 
 
 def test_stream_speaks_sentence_by_sentence_in_each_language() -> None:

@@ -290,3 +290,16 @@ def test_record_then_download_the_mp4_by_its_id(served: Served) -> None:
         for name in ("nope.mp4", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd"):
             response = http.get(f"/api/recordings/{name}")
             assert response.status_code == 404 and "error" in response.json()
+
+
+def test_openapi_and_the_offline_docs(served: Served) -> None:
+    with client(served.url) as http:
+        spec = http.get("/api/openapi.json").json()
+        docs = http.get("/api/docs")
+    assert set(spec["paths"]) >= {
+        "/api/say", "/api/plan", "/api/channels", "/api/portrait", "/api/status",
+        "/api/intents", "/api/frame.jpg", "/api/stream.mjpg", "/api/recording",
+    }
+    assert set(spec["paths"]["/api/channels"]) == {"post", "delete"}
+    assert docs.headers["content-type"].startswith("text/html")
+    assert "/api/openapi.json" in docs.text and "cdn" not in docs.text.lower()
