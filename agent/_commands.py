@@ -150,6 +150,7 @@ def run_render(args: argparse.Namespace) -> int:
     print(
         f"{result.path}: {result.frames} frames, {width}x{height} at {result.fps:g} fps, "
         f"{result.frames / result.fps:.1f} s"
+        + (f", speech in {result.sound.name}" if result.sound is not None else "")
     )
     return 0
 
@@ -177,12 +178,14 @@ def run_play(args: argparse.Namespace) -> int:
     from agent.cues import schedule_script
     from agent.playback import play_live
     from agent.script import load_script
+    from agent.soundtrack import script_line_book
     from intents import load_interpreter
 
     script = load_script(args.script)
     portrait = getattr(args, "portrait", None) or script.portrait  # the flag wins
     settings = settings_from_args(args, seed=script.seed, portrait=portrait)
-    schedule = schedule_script(script, load_interpreter())
+    book, _ = script_line_book(settings)  # the lines take as long as in `avatar render`
+    schedule = schedule_script(script, load_interpreter(), book.seconds if book else None)
     conversation = Conversation(settings, window=True)
     assembly = Assembly(conversation, standard_components(settings, "play"))
     assembly.start()

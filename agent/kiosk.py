@@ -28,6 +28,7 @@ from agent.cues import Cue, Schedule, schedule_script
 from agent.events import Event, ExitRequested, SpeechStarted
 from agent.lines import LineReader
 from agent.script import Script, ScriptEvent, load_script
+from agent.soundtrack import script_line_book
 from contracts import Utterance
 from contracts.text import printable
 from intents import load_interpreter
@@ -194,7 +195,8 @@ class Kiosk:
             script = Script(events=events, end_hold=2.0)
         else:
             script = load_script(config.attract_script)
-        return schedule_script(script, load_interpreter())
+        book, _ = script_line_book(self.settings)  # lines are said to the end, as in a render
+        return schedule_script(script, load_interpreter(), book.seconds if book else None)
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, ExitRequested):

@@ -28,8 +28,9 @@ from agent.events import (
     WindowKeyPressed,
 )
 from contracts import Plan, Step, Utterance
-from voice.listener import Heard, Listener, ListenerEvents, Mode, Phase, strip_wake_name
+from voice.listener import Heard, Listener, ListenerEvents, Mode, Phase
 from voice.sources import AudioSource, InputDevice, MicrophoneSource, list_input_devices
+from voice.wake import strip_wake_name
 
 if TYPE_CHECKING:
     from agent.config import Settings, VoiceSettings
@@ -67,11 +68,12 @@ KOREAN_COMMANDS = (
 )
 HEARD_KEPT = 200
 NO_MICROPHONE = "no microphone — typing still works; plug one in, then /mic list and /mic use N"
-MODE_LABELS = {
-    Mode.OFF: "off",
-    Mode.PUSH_TO_TALK: "push-to-talk",
-    Mode.HANDS_FREE: "hands-free",
+MODE_LABELS: dict[str, str] = {
+    Mode.OFF.value: "off",
+    Mode.PUSH_TO_TALK.value: "push-to-talk",
+    Mode.HANDS_FREE.value: "hands-free",
 }
+"""Mode → its name in the status line (keyed by the mode's string, as `VoiceMeter.mode`)."""
 PHASE_LABELS = {
     Phase.OFF: "off",
     Phase.LOADING: "loading the speech model…",

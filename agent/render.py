@@ -19,10 +19,10 @@ from agent.cues import Cue, Schedule, schedule_script
 from agent.recording import fit_image
 from agent.script import Script, load_script
 from agent.soundtrack import (
-    LineBook,
     Soundtrack,
     build_soundtrack,
     line_clock,
+    script_line_book,
     speech_path,
     write_speech,
 )
@@ -100,10 +100,11 @@ class RenderJob:
 
     def __init__(self, player: Player, schedule: Schedule, fps: float,
                  size: tuple[int, int], notes: tuple[str, ...],
-                 soundtrack: Soundtrack | None = None) -> None:
+                 soundtrack: Soundtrack | None = None, *, muted: bool = False) -> None:
         self._player = player
         self._schedule = schedule
         self._soundtrack = soundtrack
+        self._muted = muted
         self.engine = player.engine.info
         self.notes = notes
         self.fps = fps
@@ -157,12 +158,12 @@ class RenderJob:
     def _write_sound(self, out: Path, staged: Path) -> None:
         """The speech into the staged output before it is put in place."""
         track = self._soundtrack
-        if track is not None and track.timings:
+        if track is not None and track.timings and not self._muted:
             write_speech(out, staged, track.audio, track.sample_rate)
 
     def _sound_path(self, out: Path) -> Path | None:
         """Where the speech ended up: in the mp4 itself, else the .wav (None when silent)."""
-        if self._soundtrack is None or not self._soundtrack.timings:
+        if self._soundtrack is None or not self._soundtrack.timings or self._muted:
             return None
         return speech_path(out)
 
@@ -193,7 +194,8 @@ def prepare_render(
     )
     source = prepare_portrait(engine, image, portrait, settings.face)
     fps = options.fps or script.fps
-    book = _line_book(settings, notes)
+    book, voice_notes = script_line_book(settings)
+    notes.extend(voice_notes)
     schedule = schedule_script(
         script, load_interpreter(), book.seconds if book is not None else None
     )
@@ -202,27 +204,15 @@ def prepare_render(
         soundtrack = build_soundtrack(schedule, book, frame_count(schedule.duration, fps) / fps)
     player = Player(engine, source, Timeline(seed=seed))
     size = options.size or script.size or source.size
-    return RenderJob(player, schedule, fps, size, (*notes, *source.notes), soundtrack)
+    return RenderJob(
+        player, schedule, fps, size, (*notes, *source.notes), soundtrack,
+        muted=settings.speech.muted,
+    )
 
 
 def frame_count(duration: float, fps: float) -> int:
     """Frames that cover `duration` seconds at `fps` (at least one)."""
     return max(1, math.ceil(duration * fps - 1e-9))
-
-
-def _line_book(settings: Settings, notes: list[str]) -> LineBook | None:
-    """The voice that speaks the script's lines, None when speech is off or muted."""
-    speech = settings.speech
-    if not speech.enabled or speech.muted:
-        return None
-    from voice.tts.choice import choose_voice
-
-    voice, voice_notes = choose_voice(
-        speech.voice, models_dir=settings.models_dir, style=speech.style,
-        rate_wpm=speech.rate_wpm,
-    )
-    notes.extend(voice_notes)
-    return LineBook(voice, speech.max_chars)
 
 
 def render_script(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from agent.config import Settings
 from agent.cues import Schedule
 from animator.timeline.lipsync import AudioClock
 from animator.timeline.speech import DEFAULT_LINE
@@ -63,6 +64,24 @@ class LineBook:
         """How long saying `plan`'s line takes (0 when silent)."""
         line = self.line(plan)
         return line.duration if line is not None else 0.0
+
+
+def script_line_book(settings: Settings) -> tuple[LineBook | None, list[str]]:
+    """The voice that says a script's lines (None when speech is off) and notes about it.
+
+    `avatar render` and `avatar play` both time their events with it, so the show and the video
+    agree; muted speech still times the lines (the mouth moves with the words, silently).
+    """
+    speech = settings.speech
+    if not speech.enabled:
+        return None, []
+    from voice.tts.choice import choose_voice
+
+    voice, notes = choose_voice(
+        speech.voice, models_dir=settings.models_dir, style=speech.style,
+        rate_wpm=speech.rate_wpm,
+    )
+    return LineBook(voice, speech.max_chars), notes
 
 
 @dataclass(frozen=True, slots=True)

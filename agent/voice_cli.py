@@ -50,11 +50,10 @@ def run_listen(args: argparse.Namespace) -> int:
     from intents import load_interpreter
     from models import ModelsError
     from voice.audio import AudioFileError
-    from voice.listener import detect_utterances
     from voice.loading import choose_model, load_recognizer
     from voice.recognizer import MultilingualModelNeeded, multilingual_hint
     from voice.sources import FileSource
-    from voice.vad import Segmenter, SileroVad
+    from voice.vad import Segmenter, SileroVad, detect_utterances
 
     overrides = {"language": args.language, "model": args.model}
     settings = settings_from_args(args)

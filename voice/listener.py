@@ -14,11 +14,9 @@ import enum
 import logging
 import math
 import queue
-import re
 import threading
 import time
-import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -484,51 +482,3 @@ def _level(rms: float) -> float:
     if rms <= 1e-6:
         return 0.0
     return min(1.0, max(0.0, (20.0 * math.log10(rms) + 60.0) / 60.0))
-
-
-def detect_utterances(source: AudioSource, segmenter: Segmenter) -> Iterator[SpeechEnd]:
-    """Every utterance in a finite source, in order, as fast as the VAD runs (`avatar listen`)."""
-    source.start()
-    try:
-        while True:
-            block = source.read(READ_TIMEOUT_S)
-            if block is None:
-                if source.finished:
-                    break
-                continue
-            for event in segmenter.feed(block):
-                if isinstance(event, SpeechEnd):
-                    yield event
-        for event in segmenter.flush():
-            if isinstance(event, SpeechEnd):
-                yield event
-    finally:
-        source.stop()
-
-
-_NAME_SEPARATORS = re.compile(r"^[\s,.!?~:;、，。-]+")
-
-
-def strip_wake_name(text: str, name: str) -> str | None:
-    """The command after the wake name, or None when `text` does not start with it.
-
-    Case, full-width forms and the punctuation after the name are ignored; a Korean vocative
-    ending on the name ("하나야", "하나야,") counts as the name.
-
-        strip_wake_name("하나야, 웃어줘", "하나") == "웃어줘"
-        strip_wake_name("Hana, wink twice", "hana") == "wink twice"
-        strip_wake_name("웃어줘", "하나") is None
-    """
-    folded = unicodedata.normalize("NFKC", text).strip()
-    wanted = unicodedata.normalize("NFKC", name).strip()
-    if not wanted or not folded.lower().startswith(wanted.lower()):
-        return None
-    rest = folded[len(wanted):]
-    for ending in ("야", "아", "님"):
-        if rest.startswith(ending):
-            rest = rest[len(ending):]
-            break
-    if rest and rest[0].isalnum() and not _NAME_SEPARATORS.match(rest):
-        return None  # "Hanako" is not "Hana"
-    rest = _NAME_SEPARATORS.sub("", rest)
-    return rest or None

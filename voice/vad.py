@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import importlib.util
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from voice.audio import SAMPLE_RATE
-from voice.sources import BLOCK, BLOCK_S
+from voice.sources import BLOCK, BLOCK_S, AudioSource
 
 _CONTEXT = 64  # samples of the previous window the 16 kHz model sees in front of each window
 _STATE_SHAPE = (2, 1, 128)
+_READ_TIMEOUT_S = 0.1
 
 
 def silero_model_path() -> Path:
@@ -252,3 +254,23 @@ class Segmenter:
         self._clear()
         self._pre_roll.extend(trailing)  # a new onset right after may need this audio
         return events
+
+
+def detect_utterances(source: AudioSource, segmenter: Segmenter) -> Iterator[SpeechEnd]:
+    """Every utterance in a finite source, in order, as fast as the VAD runs (`avatar listen`)."""
+    source.start()
+    try:
+        while True:
+            block = source.read(_READ_TIMEOUT_S)
+            if block is None:
+                if source.finished:
+                    break
+                continue
+            for event in segmenter.feed(block):
+                if isinstance(event, SpeechEnd):
+                    yield event
+        for event in segmenter.flush():
+            if isinstance(event, SpeechEnd):
+                yield event
+    finally:
+        source.stop()

@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException
 
 from agent import Conversation
 from agent.config import WebSettings
+from agent.events import Event, FrameRendered
 from contracts import CHANNELS, INTENTS, MAX_UTTERANCE_CHARS, Plan
 from web.feed import EventFeed, status_json
 from web.frames import BOUNDARY, FrameHub
@@ -77,8 +78,8 @@ def create_app(conversation: Conversation, settings: WebSettings) -> FastAPI:
     active: dict[str, str] = {}  # "id" of the recording running now, if it is ours
     page = {route: _page_file(name) for route, (name, _) in PAGE_FILES.items()}
 
-    def on_event(event: Any) -> None:
-        if type(event).__name__ == "FrameRendered":
+    def on_event(event: Event) -> None:
+        if isinstance(event, FrameRendered):
             hub.frame_delivered()
         feed.on_event(event)
 

@@ -73,8 +73,6 @@ class FrameHub:
         self._newer: asyncio.Future[None] | None = None
         self.viewers = 0
         """Open MJPEG streams and frame-receiving WebSockets (the encoder idles at 0)."""
-        self.encoded_count = 0
-        """Frames encoded so far (one per delivered frame while watched, never per viewer)."""
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Start the encoder thread; viewers wait on `loop`."""
@@ -113,7 +111,6 @@ class FrameHub:
                 return encoded
             encoded = encode(frame)
             self._encoded = encoded
-            self.encoded_count += 1
         return encoded
 
     async def next_after(self, seq: int, wait_s: float) -> EncodedFrame | None:

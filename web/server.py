@@ -48,7 +48,7 @@ class WebServer:
         self.port: int = settings.port
         """The port listened on (the real one once started, also for port 0)."""
         self.hub: FrameHub | None = None
-        """The shared frame encoder once started (its `encoded_count` shows the sharing)."""
+        """The shared frame encoder once started."""
 
     @property
     def url(self) -> str:

@@ -187,7 +187,22 @@ class Router(Interpreter):
             notes.append(f"long message cut to its first {settings.input_tokens} tokens")
         messages = self.memory.messages(system_prompt(settings), user)
         job = _Job(backend, messages)
-        decoder = _Decoder(text, settings)
+        try:
+            yield from self._decode(job, _Decoder(text), backend, fallback, user, cancel, notes)
+        finally:  # also when the reader drops the stream: the model stops at the next token
+            job.cancel.set()
+
+    def _decode(
+        self,
+        job: _Job,
+        decoder: _Decoder,
+        backend: Backend,
+        fallback: Plan,
+        user: str,
+        cancel: threading.Event,
+        notes: list[str],
+    ) -> Iterator[PlanPart]:
+        settings = self.settings
         started = time.perf_counter()
         error: str | None = None
         while error is None:
@@ -253,7 +268,7 @@ class Router(Interpreter):
 class _Decoder:
     """Turns the streamed text of one answer into plan parts, in the order the agent needs."""
 
-    def __init__(self, text: str, settings: LLMSettings) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
         self.scanner = AnswerScanner()
         self.splitter = SentenceSplitter()

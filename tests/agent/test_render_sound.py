@@ -120,3 +120,18 @@ def test_lip_sync_measured_on_the_rendered_clip(tmp_path: Path) -> None:
             lag, r = peak_lag(envelope, follower, fps, where)
             assert abs(lag) <= 0.040, f"{name}: lag {lag * 1000:.0f} ms"
             assert r >= 0.5, f"{name}: r = {r:.2f}"
+
+
+def test_the_next_event_waits_until_the_line_is_said(tmp_path: Path) -> None:
+    from agent.cues import schedule_script
+    from agent.script import load_script
+    from intents import load_interpreter
+
+    script = load_script(write_script(tmp_path, 8))
+    by_text = schedule_script(script, load_interpreter())
+    by_voice = schedule_script(
+        script, load_interpreter(), lambda plan: 6.0 if plan.reply else 0.0
+    )
+    talk_at = by_voice.cues[1].at
+    assert by_voice.cues[2].at == pytest.approx(talk_at + 6.0 + 0.6)  # the line, then the pause
+    assert by_text.cues[2].at < by_voice.cues[2].at

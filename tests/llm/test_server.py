@@ -176,3 +176,18 @@ def test_a_server_that_stalls_after_the_steps_ends_the_turn_with_the_canned_repl
     assert sentence.text == fallback.reply and sentence.final
     trace = parts[-1]
     assert isinstance(trace, LLMTrace) and trace.error == "no output for 0.3 s"
+
+
+def test_dropping_the_stream_stops_the_server_stream(chat_server: Start) -> None:
+    import gc
+
+    long_reply = " ".join(f"문장 {n}번이에요." for n in range(60))
+    server = chat_server(answer_json([("smile", 0.7, 1)], long_reply), chunk=4, delay_s=0.02)
+    router = router_for(server)
+    stream = router.interpret_stream("긴 이야기 해줘")
+    first = next(stream)
+    assert isinstance(first, PlanReady) and first.plan.source == "llm"
+    del stream
+    gc.collect()
+    assert server.client_left.wait(5.0), "the client kept reading a dropped answer"
+    assert server.sent_chunks < len(long_reply) // 4

@@ -12,10 +12,11 @@ import pytest
 from agent.listener import command_prompt
 from models.whisper import EMBEDDED_WHISPER, usable_whisper_dir
 from tests.voice._speech import compose, say
-from voice.listener import Heard, Listener, ListenerEvents, Mode, Phase, strip_wake_name
+from voice.listener import Heard, Listener, ListenerEvents, Mode, Phase
 from voice.recognizer import RecognizerOptions, WhisperRecognizer
 from voice.sources import FileSource
 from voice.vad import Segmenter, SileroVad
+from voice.wake import strip_wake_name
 
 DONE_S = 120.0  # generous bound for two decodes on a busy 2-core machine
 
@@ -194,3 +195,29 @@ def test_the_decode_started_in_the_end_silence_is_the_final_one(
     _, events = listen(two_commands, counting, Mode.HANDS_FREE)  # type: ignore[arg-type]
     assert [h.transcript.text.lower() for h in events.heard] == ["smile", "nod your head"]
     assert counting.calls == 2
+
+
+def test_partial_transcripts_arrive_while_a_long_utterance_is_spoken(
+    recognizer: WhisperRecognizer, tmp_path: Path
+) -> None:
+    text = "Please smile for me, and then wink twice, and then nod your head."
+    samples = compose([0.3, say(text, tmp_path), 1.0], tmp_path).samples
+    partials: list[tuple[str, int]] = []  # (text, how many finals had arrived)
+
+    class Partials(Collected):
+        def on_partial(self, partial: str) -> None:
+            partials.append((partial, len(self.heard)))
+
+    events = Partials()
+    listener = Listener(FileSource(samples=samples, paced=True), Segmenter(SileroVad()),
+                        recognizer, events, mode=Mode.HANDS_FREE, partial_interval_s=0.7)
+    listener.start()
+    try:
+        assert listener.wait_until_done(DONE_S)
+    finally:
+        listener.stop()
+    [final] = events.heard
+    assert final.transcript.text.lower().startswith("please smile")
+    assert partials, "no partial transcript during 4 s of speech"
+    assert all(count == 0 for _, count in partials)  # all of them before the final one
+    assert partials[0][0].lower().startswith("please")

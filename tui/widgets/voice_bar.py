@@ -8,7 +8,6 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from agent.listener import MODE_LABELS, VoiceMeter
-from voice.listener import Mode, Phase
 
 LEVEL_CELLS = 10
 _PHASE_STYLES = {
@@ -64,9 +63,9 @@ class VoiceBar(Static):
             return text.append("starting…", style="dim")
         if meter.problem:
             return text.append(meter.state, style="bold #ff9e40")
-        text.append(MODE_LABELS[Mode(meter.mode)])
+        text.append(MODE_LABELS.get(meter.mode, meter.mode))
         text.append(" · ")
-        phase = meter.phase if meter.phase in _PHASE_WORDS else str(Phase.OFF)
+        phase = meter.phase if meter.phase in _PHASE_WORDS else "off"
         text.append(_PHASE_WORDS[phase], style=_PHASE_STYLES[phase])
         if meter.mode != "off":
             text.append(" ")
