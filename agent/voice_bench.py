@@ -20,8 +20,6 @@ from typing import Any
 
 import numpy as np
 
-from agent._commands import CommandError
-
 COMMANDS = (
     "Smile.", "Please smile and then wink twice.", "Nod your head.", "Blink twice.",
     "Look to the left.", "Shake your head.", "Close your eyes.", "Laugh out loud.",
@@ -34,7 +32,8 @@ def run_bench(utterances: int = len(COMMANDS), models_dir: Path | None = None) -
     """Speak `utterances` commands into the listener and return the latency figures.
 
     Raises:
-        CommandError: eSpeak NG is not installed, or the listener could not start.
+        ValueError: eSpeak NG is not installed, or the listener could not start (the CLI
+            prints the message as its one line).
     """
     from agent.config import load_settings
 
@@ -53,7 +52,7 @@ def _speak_all(texts: list[str], folder: Path) -> np.ndarray:
     from voice.audio import SAMPLE_RATE, decode_audio
 
     if shutil.which("espeak-ng") is None:
-        raise CommandError("the voice benchmark speaks its commands with espeak-ng; install it "
+        raise ValueError("the voice benchmark speaks its commands with espeak-ng; install it "
                            "(scripts/system-deps.sh or `sudo apt-get install espeak-ng`)")
     gap = np.zeros(round(GAP_S * SAMPLE_RATE), dtype=np.float32)
     parts = [np.zeros(3 * SAMPLE_RATE, dtype=np.float32)]  # the model loads meanwhile
@@ -109,7 +108,7 @@ def _measure(settings: Any, samples: np.ndarray, expected: int) -> dict[str, Any
         listener.start(conversation)
         meter = listener.meter()
         if meter.problem:
-            raise CommandError(f"voice: {meter.state}")
+            raise ValueError(f"voice: {meter.state}")
         try:
             listener.wait_until_done(len(samples) / 16_000 + 120.0)
             time.sleep(0.3)  # the last plan's first frame (the frame loop runs at 30 fps)

@@ -31,7 +31,7 @@ from agent.config import WebSettings
 from agent.events import Event, FrameRendered
 from contracts import CHANNELS, INTENTS, MAX_UTTERANCE_CHARS, Plan
 from web.feed import EventFeed, status_json
-from web.frames import BOUNDARY, FrameHub
+from web.frames import BOUNDARY, EncodedFrame, FrameHub
 from web.limits import BodyLimit
 from web.security import RateLimiter, TokenGate
 from web.uploads import UploadRefused, check_image, store
@@ -282,7 +282,8 @@ def create_app(conversation: Conversation, settings: WebSettings) -> FastAPI:
     return app
 
 
-async def _viewer(hub: FrameHub) -> AsyncIterator[bytes]:
+async def _watch(hub: FrameHub) -> AsyncIterator[EncodedFrame]:
+    """Each newly encoded frame, for one viewer (stale ones are skipped, never queued)."""
     hub.viewers += 1
     hub.frame_delivered()  # encode the current frame now: a new viewer sees it at once
     try:
@@ -291,9 +292,14 @@ async def _viewer(hub: FrameHub) -> AsyncIterator[bytes]:
             encoded = await hub.next_after(seq, VIEWER_WAIT_S)
             if encoded is not None:
                 seq = encoded.seq
-                yield encoded.part
+                yield encoded
     finally:
         hub.viewers -= 1
+
+
+async def _viewer(hub: FrameHub) -> AsyncIterator[bytes]:
+    async for encoded in _watch(hub):
+        yield encoded.part
 
 
 async def _send_events(socket: WebSocket, queue: asyncio.Queue[str]) -> None:
@@ -302,16 +308,8 @@ async def _send_events(socket: WebSocket, queue: asyncio.Queue[str]) -> None:
 
 
 async def _send_frames(socket: WebSocket, hub: FrameHub) -> None:
-    hub.viewers += 1
-    try:
-        seq = -1
-        while not hub.closed:
-            encoded = await hub.next_after(seq, VIEWER_WAIT_S)
-            if encoded is not None:
-                seq = encoded.seq
-                await socket.send_bytes(encoded.jpeg)
-    finally:
-        hub.viewers -= 1
+    async for encoded in _watch(hub):
+        await socket.send_bytes(encoded.jpeg)
 
 
 async def _drain(socket: WebSocket) -> None:
