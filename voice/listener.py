@@ -277,7 +277,9 @@ class Listener:
         )
 
     def _capture_loop(self) -> None:
-        level_peak, level_due, last_partial = 0.0, time.monotonic(), 0.0
+        # The meter is paced by audio time, not the wall clock: ten readings per second of
+        # sound whether a microphone delivers it live or a file as fast as it decodes.
+        level_peak, level_due, audio_s, last_partial = 0.0, 0.0, 0.0, 0.0
         try:
             while not self._stop.is_set():
                 try:
@@ -293,10 +295,11 @@ class Listener:
                     self._check_ptt_timeout()
                     continue
                 level_peak = max(level_peak, _rms(block))
-                now = time.monotonic()
-                if now >= level_due:
+                audio_s += len(block) / SAMPLE_RATE
+                if audio_s >= level_due:
                     self.events.on_level(_level(level_peak), self.source_overflows)
-                    level_peak, level_due = 0.0, now + LEVEL_INTERVAL_S
+                    level_peak, level_due = 0.0, audio_s + LEVEL_INTERVAL_S
+                now = time.monotonic()  # partials are paced by the wall clock: decoding costs it
                 with self._lock:
                     if not self._gate_open():
                         continue
