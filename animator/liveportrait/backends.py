@@ -24,6 +24,7 @@ from animator.liveportrait.wrapper import LivePortraitWrapper, autocast_dtype
 log = logging.getLogger("avatar.animator")
 
 Backend = Literal["torch", "onnxruntime", "tensorrt"]
+CompileMode = Literal["auto", "off", "default", "reduce-overhead", "max-autotune"]
 BACKENDS: tuple[Backend, ...] = typing.get_args(Backend)
 EXPORT_DIR_ENV = "AVATAR_EXPORT_DIR"
 
@@ -117,6 +118,13 @@ class RuntimeWrapper(LivePortraitWrapper):
             self.networks = self._reload(False)  # type: ignore[assignment]
 
 
+def compile_mode(choice: CompileMode, device: torch.device) -> str | None:
+    """The `torch.compile` mode for a choice: "auto" compiles with CUDA graphs on CUDA only."""
+    if choice == "auto":
+        return "reduce-overhead" if device.type == "cuda" else None
+    return None if choice == "off" else choice
+
+
 def default_export_dir() -> Path:
     """$AVATAR_EXPORT_DIR, else ~/.cache/portrait-agent/onnx: exported networks and engines."""
     override = os.environ.get(EXPORT_DIR_ENV, "").strip()
@@ -134,16 +142,28 @@ def build_wrapper(
     fingerprint: str,
     input_size: int = 256,
     export_dir: Path | None = None,
+    compile: CompileMode = "auto",
+    channels_last: bool = True,
 ) -> LivePortraitWrapper:
     """The wrapper that runs `networks` with `backend` on `device`.
+
+    With the torch backend on CUDA the decoder runs channels-last and warp+decode is compiled
+    (`compile`: "auto" is CUDA graphs on CUDA and eager on the CPU, "off", or a compile mode).
 
     Raises:
         ValueError: unknown backend, or a backend that cannot run here (the message says why and
             what to install or choose instead).
     """
-    half = autocast_dtype(precision, device) is not None
+    dtype = autocast_dtype(precision, device)
+    half = dtype is not None
     if backend == "torch":
-        return LivePortraitWrapper(networks.to(device), device, autocast_dtype(precision, device))
+        wrapper = LivePortraitWrapper(networks.to(device), device, dtype)
+        mode = compile_mode(compile, device)
+        if device.type == "cuda" or mode is not None:
+            wrapper.optimize(
+                channels_last=channels_last and device.type == "cuda", compile_mode=mode
+            )
+        return wrapper
     root = export_dir or default_export_dir()
     if backend == "onnxruntime":
         from animator.liveportrait.onnx_runtime import OrtNetworks, exported_folder

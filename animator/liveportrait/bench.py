@@ -19,16 +19,10 @@ import cv2
 import numpy as np
 import torch
 
-from animator.liveportrait.backends import Backend, build_wrapper
+from animator.liveportrait.backends import Backend, CompileMode, build_wrapper
 from animator.liveportrait.checkpoint import CheckpointError, load_networks
 from animator.liveportrait.crop import CropTransform, PasteBack, crop_transform, warp_crop
-from animator.liveportrait.engine import (
-    CompileMode,
-    LivePortraitOptions,
-    compile_mode,
-    default_device,
-    weights_fingerprint,
-)
+from animator.liveportrait.engine import LivePortraitOptions, default_device, weights_fingerprint
 from animator.liveportrait.expressions import apply_pose
 from animator.liveportrait.face import FaceAnalyzer, FaceModelError
 from animator.liveportrait.networks import LivePortraitNetworks
@@ -98,10 +92,8 @@ def run_bench(
     wrapper = build_wrapper(
         networks, torch_device, backend=backend, precision=precision,
         fingerprint=weights_fingerprint(networks), input_size=input_size, export_dir=export_dir,
+        compile=compile,
     )
-    mode = compile_mode(compile, torch_device) if backend == "torch" else None
-    if backend == "torch" and (torch_device.type == "cuda" or mode is not None):
-        wrapper.optimize(channels_last=torch_device.type == "cuda", compile_mode=mode)
     image = load_portrait(PORTRAIT)
     state, prepare_ms = _prepare(wrapper, face, image, options)
     warm = torch_device.type == "cuda" if warmup is None else warmup

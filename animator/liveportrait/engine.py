@@ -17,19 +17,18 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import cv2
 import numpy as np
 import torch
 
-from animator.liveportrait.backends import Backend, build_wrapper
+from animator.liveportrait.backends import Backend, CompileMode, build_wrapper
 from animator.liveportrait.cache import PortraitCache, PreparedPortrait, default_cache_dir
 from animator.liveportrait.checkpoint import load_networks
 from animator.liveportrait.crop import PasteBack, crop_transform, warp_crop
 from animator.liveportrait.expressions import apply_pose
 from animator.liveportrait.face import FaceAnalyzer
-from animator.liveportrait.frame_cache import FrameCache
+from animator.liveportrait.frame_cache import FrameCache, default_frames_dir
 from animator.liveportrait.networks import LivePortraitNetworks
 from animator.liveportrait.paste_torch import HostCopies, TorchPasteBack
 from animator.liveportrait.wrapper import Precision
@@ -44,7 +43,6 @@ _BLACK = 1e-3  # a frame whose brightest value is below this is black
 
 
 PasteKey = tuple[str, tuple[int, int, int, int], int]  # image hash, face box, crop side
-CompileMode = Literal["auto", "off", "default", "reduce-overhead", "max-autotune"]
 
 
 class RenderError(RuntimeError):
@@ -106,18 +104,6 @@ class LivePortraitSource(Source):
     prepared: PreparedPortrait | None = field(default=None, repr=False)
 
 
-def default_frames_dir() -> Path:
-    """~/.cache/portrait-agent/frames (beside the prepared portraits)."""
-    return default_cache_dir().parent / "frames"
-
-
-def compile_mode(choice: CompileMode, device: torch.device) -> str | None:
-    """The `torch.compile` mode for a choice: "auto" compiles with CUDA graphs on CUDA only."""
-    if choice == "auto":
-        return "reduce-overhead" if device.type == "cuda" else None
-    return None if choice == "off" else choice
-
-
 def default_device() -> str:
     """"cuda:0" when a CUDA GPU is usable, else "cpu"."""
     return "cuda:0" if torch.cuda.is_available() else "cpu"
@@ -152,16 +138,8 @@ class LivePortraitEngine(Engine):
             networks, self._device, backend=self.options.backend,
             precision=self.options.precision, fingerprint=fingerprint,
             input_size=self.options.input_size, export_dir=self.options.export_dir,
+            compile=self.options.compile, channels_last=self.options.channels_last,
         )
-        if self.options.backend == "torch" and self._device.type == "cuda":
-            self.wrapper.optimize(
-                channels_last=self.options.channels_last,
-                compile_mode=compile_mode(self.options.compile, self._device),
-            )
-        elif self.options.compile not in ("auto", "off"):
-            self.wrapper.optimize(
-                channels_last=False, compile_mode=compile_mode(self.options.compile, self._device)
-            )
         self.face = face
         self.real_weights = real_weights
         cache_dir = self.options.cache_dir or default_cache_dir()

@@ -23,6 +23,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from animator.liveportrait.cache import default_cache_dir
 from contracts.pose import HIGHS, LOWS
 
 log = logging.getLogger("avatar.animator")
@@ -30,6 +31,11 @@ log = logging.getLogger("avatar.animator")
 LEVELS = 64
 FORMAT_VERSION = 2
 _SPAN = np.asarray(HIGHS, dtype=np.float64) - np.asarray(LOWS, dtype=np.float64)
+
+
+def default_frames_dir() -> Path:
+    """~/.cache/portrait-agent/frames (beside the prepared portraits)."""
+    return default_cache_dir().parent / "frames"
 
 
 def pose_key(vector: np.ndarray) -> bytes:
