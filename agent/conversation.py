@@ -270,7 +270,7 @@ class Conversation:
         transcript = self._require(self._transcript)
         transcript.plan(plan, plan_id, interpret_ms)
         self._bus.publish(PlanStarted(plan, plan_id, utterance, interpret_ms))
-        reply = reply_text(plan)
+        reply = plan.spoken
         if reply:
             transcript.reply(reply, plan_id)
             self._bus.publish(ReplyReady(text=reply, plan_id=plan_id))
@@ -499,13 +499,3 @@ class Conversation:
 def _box(box: tuple[int, ...]) -> tuple[int, int, int, int]:
     x0, y0, x1, y1 = (int(value) for value in box)
     return x0, y0, x1, y1
-
-
-def reply_text(plan: Plan) -> str | None:
-    """What the avatar says for `plan`: its reply, else the text of its first talk/chat step."""
-    if plan.reply:
-        return plan.reply
-    for step in plan.steps:
-        if step.intent in ("talk", "chat") and step.text:
-            return step.text
-    return None

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from agent.conversation import reply_text
 from agent.events import (
     ComponentStateChanged,
     ErrorOccurred,
@@ -168,7 +167,7 @@ class Speaker:
             with self._lock:  # late sentences of older plans are dropped from now on
                 self._plan_id = max(self._plan_id, event.plan_id)
                 self._spoken_chars = 0
-        if reply_text(event.plan) is None:  # no ReplyReady follows
+        if event.plan.spoken is None:  # no ReplyReady follows
             line = spoken_line(event.plan)  # a talk step says a short line
             if line is not None:
                 self._enqueue(event.plan_id, line, None, True)

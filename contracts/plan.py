@@ -100,6 +100,17 @@ class Plan(BaseModel):
         """The intent names of the steps, in order."""
         return [step.intent for step in self.steps]
 
+    @property
+    def spoken(self) -> str | None:
+        """What the avatar says for this plan: its reply, else the text of its first
+        talk/chat step, else None."""
+        if self.reply:
+            return self.reply
+        return next(
+            (step.text for step in self.steps if step.intent in ("talk", "chat") and step.text),
+            None,
+        )
+
     def to_output(self) -> dict[str, object]:
         """The JSON object `avatar plan --json` prints (EXPRESSIONS.md format)."""
         return {

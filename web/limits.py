@@ -3,9 +3,9 @@ size, everything else up to `MAX_COMMAND_BYTES`."""
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from web._asgi import send_error
 
 MAX_COMMAND_BYTES = 1_000_000
 UPLOAD_PATH = "/api/portrait"
@@ -61,13 +61,7 @@ class BodyLimit:
 
 async def _refuse(send: Send, what: str, limit: int) -> None:
     size = f"{limit / 1_000_000:g} MB"
-    body = json.dumps({"error": f"{what} over {size} was refused; send a smaller one"}).encode()
-    await send({
-        "type": "http.response.start", "status": 413,
-        "headers": [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"),
-        ],
-    })
-    await send({"type": "http.response.body", "body": body})
+    await send_error(
+        send, 413, f"{what} over {size} was refused; send a smaller one",
+        ((b"connection", b"close"),),
+    )

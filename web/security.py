@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import json
 import math
 import threading
 import time
@@ -19,6 +18,8 @@ from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from web._asgi import send_error
 
 TOKEN_COOKIE = "avatar_token"
 OPEN_PATHS = frozenset({"/", "/app.js", "/app.css", "/favicon.ico"})
@@ -95,18 +96,11 @@ class TokenGate:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 4401, "reason": f"{problem} given"})
             return
-        body = json.dumps({
-            "error": f"{problem} given: send 'Authorization: Bearer TOKEN' (the page asks once)"
-        }).encode("utf-8")
-        await send({
-            "type": "http.response.start", "status": 401,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"www-authenticate", b"Bearer"),
-            ],
-        })
-        await send({"type": "http.response.body", "body": body})
+        await send_error(
+            send, 401,
+            f"{problem} given: send 'Authorization: Bearer TOKEN' (the page asks once)",
+            ((b"www-authenticate", b"Bearer"),),
+        )
 
 
 class RateLimiter:

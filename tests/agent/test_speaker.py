@@ -103,7 +103,8 @@ def test_barge_in_cuts_the_sound_within_100_ms_and_closes_the_mouth(tmp_path: Pa
         wait_until(lambda: len(stream.blocks) > count + 12, what="blocks after the barge-in")
         last = stream.last_sound_at()
         assert last is not None and last - cut_at <= 0.100
-        assert speaking_states(log)[-1] is False
+        # The speaker thread publishes the silence after the stream stopped: wait for the event.
+        wait_until(lambda: speaking_states(log)[-1] is False, what="SpeakingChanged(False)")
         shown_after = time.monotonic() + 0.15
         wait_until(lambda: conversation.latest_frame().t > shown_after, what="later frames")
         assert mouth_open(conversation) < 0.05
