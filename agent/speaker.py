@@ -249,6 +249,12 @@ class Speaker:
             conversation.speak_along(line.plan_id, SpeechTiming.joined(parts, total),
                                      output.position)
             self._set_speaking(True, line.plan_id)
+            if line.generation != self._generation:
+                # A barge-in landed after the check above and was silenced before this piece
+                # showed: close the mouth and end the speaking state it just set.
+                conversation.speak_along(line.plan_id, None)
+                self._set_speaking(False)
+                return
 
     def _finish_if_drained(self, generation: int) -> None:
         output = self._output

@@ -340,3 +340,30 @@ def test_late_sentences_of_a_preempted_reply_are_not_spoken(tmp_path: Path) -> N
         assert (heard[-1] - heard[0]) / 22050 < synthesize("Now.").duration + 0.1
     finally:
         assembly.stop()
+
+
+def test_a_barge_in_during_a_sentence_start_still_ends_the_speech(tmp_path: Path) -> None:
+    """The interrupt lands on the speaker's own thread between its check and the mouth: the
+    race that once left the speech state stuck on "speaking" with the mouth open."""
+    conversation, assembly, log = start(tmp_path)
+    interrupted: list[float] = []
+
+    def barge_in(event: Event) -> None:
+        if isinstance(event, SpeechAudio) and not interrupted:
+            interrupted.append(time.monotonic())
+            conversation.interrupt("voice")
+
+    try:
+        conversation.subscribe(barge_in)
+        conversation.play(talk(LONG))
+        wait_until(lambda: interrupted and speaking_states(log)[-1:] == [False],
+                   what="silence after the barge-in")
+        shown_after = time.monotonic() + 0.15
+        wait_until(lambda: conversation.latest_frame().t > shown_after, what="later frames")
+        assert speaking_states(log)[-1] is False
+        assert mouth_open(conversation) < 0.05
+        stream = PacedStream.instances[-1]
+        last = stream.last_sound_at()
+        assert last is None or last - (interrupted[0] + stream.latency) <= 0.100
+    finally:
+        assembly.stop()
