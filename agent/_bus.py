@@ -11,6 +11,9 @@ from collections.abc import Callable
 from agent.events import ErrorOccurred, Event
 
 log = logging.getLogger("avatar.agent")
+REPORTED = logging.getLogger("avatar.agent.reported")
+"""Where `ErrorReporter` logs what it publishes; a front end that prints every `ErrorOccurred`
+itself (line-mode chat) silences it, so the user reads each problem once."""
 
 Subscriber = Callable[[Event], None]
 
@@ -75,7 +78,7 @@ class ErrorReporter:
             self._seen[key] = None
             while len(self._seen) > self._max_messages:
                 self._seen.popitem(last=False)
-        log.error("%s: %s", source, message)
+        REPORTED.error("%s: %s", source, message)
         self._bus.publish(ErrorOccurred(source=source, message=message, fatal=fatal))
         return True
 

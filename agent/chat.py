@@ -8,10 +8,12 @@ every answer in full.
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from typing import TextIO
 
+from agent._bus import REPORTED
 from agent.components import Assembly, standard_components
 from agent.config import Settings
 from agent.conversation import Conversation
@@ -66,6 +68,8 @@ def run_chat(
     conversation.subscribe(chat.on_event)
     # Like `play`: the speaker says the replies, no microphone (line mode reads its input).
     assembly = Assembly(conversation, standard_components(settings, "play"))
+    level = REPORTED.level
+    REPORTED.setLevel(logging.CRITICAL + 1)  # `chat.on_event` prints every reported problem
     assembly.start()
     try:
         chat.llm_settled.wait(LOAD_WAIT_S)  # a script's first line should meet the LLM
@@ -89,4 +93,5 @@ def run_chat(
                 conversation.wait_reply(REPLY_WAIT_S)
     finally:
         assembly.stop()
+        REPORTED.setLevel(level)
     return 0

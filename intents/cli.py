@@ -79,21 +79,22 @@ def run(args: argparse.Namespace) -> int:
 
 def _interpreter(args: argparse.Namespace) -> Interpreter:
     """The classifier, or the LLM router when --llm/--llm-url is given (loaded before the first
-    line; a model that cannot load is a ValueError)."""
+    line; a model that cannot load is a ValueError, said once)."""
     if not (args.llm or args.llm_url):
         return load_interpreter()
     from intents.llm import LLMSettings, Router, build_interpreter
 
+    problems: list[str] = []
     settings = LLMSettings(model=args.llm or "off", url=args.llm_url, server_model=args.llm_model)
-    router = build_interpreter(settings, on_state=_say_state, wait=True)
+    router = build_interpreter(
+        settings, on_state=lambda state, problem: problems.append(state) if problem else None,
+        wait=True,
+    )
     if isinstance(router, Router) and router.backend is None:
         raise ValueError(f"the LLM is unavailable: {router.problem}")
+    for state in problems:  # it runs, but something on the way is worth knowing
+        print(f"avatar plan: llm: {printable(state)}", file=sys.stderr, flush=True)
     return router
-
-
-def _say_state(state: str, problem: bool) -> None:
-    if problem:
-        print(f"avatar plan: llm: {state}", file=sys.stderr, flush=True)
 
 
 def summary(plan: Plan) -> str:

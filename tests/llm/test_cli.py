@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -56,6 +57,29 @@ def test_plan_with_a_broken_model_folder_is_one_line(tmp_path: Path) -> None:
         "tokenizer.json); copy the tokenizer files next to the weights or run "
         "`avatar models download llm`"
     )
+
+
+
+def test_plan_with_an_unreachable_server_says_why_once() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run("intents.cli", "plan", "--llm-url", f"http://127.0.0.1:{port}", "smile")
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("avatar plan: the LLM is unavailable: cannot list the models of ")
+    assert "--llm-model" in line
+
+
+def test_chat_refuses_an_over_long_line_once_and_goes_on(tmp_path: Path) -> None:
+    env = {"AVATAR_DATA_DIR": str(tmp_path / "data"), "AVATAR_MODELS_DIR": str(tmp_path),
+           "AVATAR_ENGINE": "fallback"}
+    result = run("agent.cli", "chat", env=env, stdin="a" * 20_001 + "\n웃어줘\n")
+    assert result.returncode == 0, result.stderr
+    refusals = [line for line in result.stderr.splitlines() if "was refused" in line]
+    assert refusals == ["input: a typed line of 20,001 characters was refused (at most 20,000); "
+                        "send shorter lines"]
+    assert result.stdout.splitlines() == ["  (smile)"]
 
 
 def test_chat_holds_a_line_mode_conversation(chat_server: Start, tmp_path: Path) -> None:
