@@ -118,8 +118,8 @@ class ReplyStreams:
                 if isinstance(part, PlanReady):
                     if not stream.cancelled:
                         plan_id = self._start_plan(part.plan, utterance, 0.0)
-                else:
-                    self._record(part, plan_id)
+                elif not (stream.cancelled and isinstance(part, ReplySentence)):
+                    self._record(part, plan_id)  # a sentence decoded after the barge-in is unsaid
         except Exception:  # a broken stream ends this reply, never the conversation
             log.exception("the reply stream failed")
         finally:

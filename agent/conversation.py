@@ -91,6 +91,7 @@ class Conversation:
         self._errors = ErrorReporter(self._bus)
         self._lock = threading.RLock()
         self._turn = threading.RLock()  # one utterance at a time: its records stay together
+        self._interrupting = threading.RLock()
         self._window = WindowSupervisor(
             settings.window, settings.target_fps, self._bus,
             supervised=supervised, kiosk=settings.kiosk,
@@ -198,8 +199,7 @@ class Conversation:
             utterance = given.model_copy(update={"text": text})
         else:
             utterance = Utterance(text=text, source=source)
-        self.interrupt(source)
-        epoch = self._replies.epoch
+        epoch = self._barge_in(source)
         with self._turn:
             self._replies.wait()
             self._history.append(text)
@@ -256,7 +256,14 @@ class Conversation:
     def interrupt(self, reason: str) -> None:
         """Barge-in: whoever speaks now (typed text, voice activity, a remote command) stops the
         avatar's speech at once. Producers call it; the speaker reacts to `Interrupted`."""
-        self._bus.publish(Interrupted(reason=reason))
+        self._barge_in(reason)
+
+    def _barge_in(self, reason: str) -> int:
+        """Publish `Interrupted`; returns the barge-in count it set. Two submits at once each
+        learn their own count, so the later one always cancels the earlier one's reply."""
+        with self._interrupting:
+            self._bus.publish(Interrupted(reason=reason))
+            return self._replies.epoch
 
     def _receive(self, utterance: Utterance) -> None:
         self._require(self._transcript).utterance(utterance)

@@ -148,6 +148,7 @@ class VoiceListener(ListenerEvents):
         self._state = "off"
         self._problem = False
         self._cue_shown = False
+        self._avatar_speaking = False  # kept while no microphone is open, for the next one
         self._lock = threading.Lock()
         self._control = threading.RLock()  # the console and the window key may both switch
         self.heard: deque[Heard] = deque(maxlen=HEARD_KEPT)
@@ -290,6 +291,7 @@ class VoiceListener(ListenerEvents):
             partial_interval_s=voice.partial_interval_s,
             ptt_timeout_s=voice.ptt_timeout_s,
         )
+        listener.mute(self._avatar_speaking)  # opened while the avatar speaks: not to hear it
         try:
             listener.start()
         except OSError as exc:  # no, busy or vanished microphone; PortAudio missing
@@ -299,6 +301,7 @@ class VoiceListener(ListenerEvents):
             self._fail(_one_line(exc))
             return
         self._listener = listener
+        listener.mute(self._avatar_speaking)  # in case it changed while the listener started
         self._report(self._state_line(listener.phase))
 
     def _microphone_present(self) -> bool:
@@ -395,8 +398,11 @@ class VoiceListener(ListenerEvents):
             self._conversation.play(CUE_RELEASE)
 
     def _on_event(self, event: Event) -> None:
-        if isinstance(event, SpeakingChanged) and self._listener is not None:
-            self._listener.mute(event.speaking)
+        if isinstance(event, SpeakingChanged):
+            self._avatar_speaking = event.speaking
+            listener = self._listener
+            if listener is not None:
+                listener.mute(event.speaking)
         elif isinstance(event, WindowKeyPressed) and event.key == self.voice.talk_key:
             threading.Thread(target=self.push_to_talk, name="voice-talk-key", daemon=True).start()
 

@@ -83,8 +83,13 @@ class Speaker:
         self._output: AudioOutput | None = None
         self._jobs: queue.Queue[_Line | None] = queue.Queue()
         self._lock = threading.Lock()
+        self._publishing = threading.Lock()
+        """Held while the speaking state changes and is published, so every subscriber (the
+        voice listener's mute) gets the changes in the order they happened."""
         self._generation = 0
         self._plan_id = 0
+        self._closed_plan = 0
+        """The newest plan a barge-in silenced: its late sentences are not spoken."""
         self._spoken_chars = 0
         self._speaking = False
         self._muted = settings.speech.muted
@@ -174,8 +179,8 @@ class Speaker:
 
     def _enqueue(self, plan_id: int, text: str, language: str | None, final: bool) -> None:
         with self._lock:
-            if plan_id < self._plan_id:
-                return  # a reply to a plan that was already preempted
+            if plan_id < self._plan_id or plan_id <= self._closed_plan:
+                return  # a reply to a plan that was already preempted or interrupted
             if plan_id > self._plan_id:
                 self._plan_id, self._spoken_chars = plan_id, 0
                 self._generation += 1
@@ -183,9 +188,11 @@ class Speaker:
         self._jobs.put(_Line(plan_id, text, language, final, generation))
 
     def _cut(self) -> None:
-        """Barge-in: silence now, close the mouth, drop queued lines."""
+        """Barge-in: silence now, close the mouth, drop queued lines and later sentences of the
+        plan that was speaking."""
         with self._lock:
             self._generation += 1
+            self._closed_plan = self._plan_id
             speaking = self._speaking
         output = self._output
         if output is not None:
@@ -248,12 +255,10 @@ class Speaker:
             total = offset + piece.duration
             conversation.speak_along(line.plan_id, SpeechTiming.joined(parts, total),
                                      output.position)
-            self._set_speaking(True, line.plan_id)
-            if line.generation != self._generation:
-                # A barge-in landed after the check above and was silenced before this piece
-                # showed: close the mouth and end the speaking state it just set.
+            if not self._set_speaking(True, line.plan_id, generation=line.generation):
+                # A barge-in landed after the check above: its cut may have closed the mouth
+                # before this piece opened it again.
                 conversation.speak_along(line.plan_id, None)
-                self._set_speaking(False)
                 return
 
     def _finish_if_drained(self, generation: int) -> None:
@@ -265,14 +270,26 @@ class Speaker:
 
     # ----------------------------------------------------------------- state
 
-    def _set_speaking(self, speaking: bool, plan_id: int | None = None) -> None:
-        with self._lock:
-            if self._speaking == speaking:
-                return
-            self._speaking = speaking
-            plan = self._plan_id if plan_id is None else plan_id
-        if self._conversation is not None:
-            self._conversation.publish(SpeakingChanged(speaking=speaking, plan_id=plan))
+    def _set_speaking(
+        self, speaking: bool, plan_id: int | None = None, *, generation: int | None = None
+    ) -> bool:
+        """Change the speaking state and publish it; with `generation`, only while that line is
+        still current (checked with the change, so a barge-in is either before or after it).
+
+        Returns:
+            False when `generation` is no longer current (nothing changed).
+        """
+        with self._publishing:
+            with self._lock:
+                if generation is not None and generation != self._generation:
+                    return False
+                if self._speaking == speaking:
+                    return True
+                self._speaking = speaking
+                plan = self._plan_id if plan_id is None else plan_id
+            if self._conversation is not None:
+                self._conversation.publish(SpeakingChanged(speaking=speaking, plan_id=plan))
+            return True
 
     def _volume(self) -> float:
         return 0.0 if self._muted else self._settings.volume

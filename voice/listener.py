@@ -156,10 +156,12 @@ class Listener:
         self._mode = mode
         self._armed_at: float | None = None
         self._muted = False
+        self._reset_pending = False  # set by `mute`, done by the capture thread
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._finals_pending = 0
         self._busy = False
         self._stop = threading.Event()
+        self._detached = False  # stopped: a thread that outlived `stop` reports no more phases
         self._capture_done = threading.Event()
         self._idle = threading.Condition()
         self._threads: list[threading.Thread] = []
@@ -170,6 +172,7 @@ class Listener:
         self.real_time_factor = 0.0
         """Decode time over audio time of the last final transcript (0 before the first)."""
         self._lock = threading.RLock()  # callbacks run under it and may call back in
+        self._phase_lock = threading.RLock()  # the phase changes and is reported in order
 
     # ----------------------------------------------------------------- control
 
@@ -182,6 +185,7 @@ class Listener:
         self.source.start()
         self._wall_start = time.time()  # stream second 0 (a microphone runs in real time)
         self._stop.clear()
+        self._detached = False
         self._capture_done.clear()
         self._threads = [
             threading.Thread(target=self._recognize_loop, name="voice-recognize", daemon=True),
@@ -196,6 +200,7 @@ class Listener:
         self._jobs.put(None)
         for thread in self._threads:
             thread.join(timeout=5.0)
+        self._detached = True
         self._threads = []
         self.source.stop()
 
@@ -246,11 +251,13 @@ class Listener:
         return armed
 
     def mute(self, muted: bool) -> None:
-        """Stop acting on speech (the avatar is talking) or resume."""
-        with self._lock:
-            if muted and not self._muted:
-                self.segmenter.reset()
-            self._muted = muted
+        """Stop acting on speech (the avatar is talking) or resume.
+
+        It takes no lock the capture thread holds: the avatar's speech state may change on a
+        thread that the capture thread's own callbacks wait for (a barge-in)."""
+        if muted and not self._muted:
+            self._reset_pending = True  # the speech heard so far is dropped before the next block
+        self._muted = muted
         self._update_phase()
 
     def wait_until_done(self, timeout: float) -> bool:
@@ -290,6 +297,7 @@ class Listener:
                 if block is None:
                     if self.source.finished:
                         with self._lock:
+                            self._apply_mute()
                             self._handle(self.segmenter.flush())
                         return
                     self._check_ptt_timeout()
@@ -301,6 +309,7 @@ class Listener:
                     level_peak, level_due = 0.0, audio_s + LEVEL_INTERVAL_S
                 now = time.monotonic()  # partials are paced by the wall clock: decoding costs it
                 with self._lock:
+                    self._apply_mute()
                     if not self._gate_open():
                         continue
                     self._handle(self.segmenter.feed(block))
@@ -320,6 +329,11 @@ class Listener:
             self._fail(f"listening stopped: {exc}")
         finally:
             self._capture_done.set()
+
+    def _apply_mute(self) -> None:
+        if self._reset_pending:
+            self._reset_pending = False
+            self.segmenter.reset()
 
     @property
     def source_overflows(self) -> int:
@@ -385,7 +399,8 @@ class Listener:
                 self._decode(job)
             except Exception as exc:  # keep listening: one bad decode must not end voice
                 log.exception("speech recognition failed")
-                self.events.on_error(f"speech recognition failed: {exc}")
+                if not self._stop.is_set():
+                    self.events.on_error(f"speech recognition failed: {exc}")
             finally:
                 self._busy = False
                 if job.final:
@@ -423,7 +438,7 @@ class Listener:
             if len(job.audio) / SAMPLE_RATE < MIN_PARTIAL_S:
                 return
             partial = recognizer.transcribe(job.audio)
-            if partial.text and not self._finals_waiting():
+            if partial.text and not self._finals_waiting() and not self._stop.is_set():
                 self.events.on_partial(partial.text)
             return
         segment = job.segment
@@ -435,6 +450,8 @@ class Listener:
         else:
             transcript = recognizer.transcribe(job.audio, speech_ratio=segment.speech_ratio)
         self.real_time_factor = transcript.decode_s / max(1e-3, len(job.audio) / SAMPLE_RATE)
+        if self._stop.is_set():
+            return  # stopped while decoding (`/voice off`, another microphone): not for us now
         if transcript.rejected or not transcript.text:
             self.events.on_rejected(transcript.rejected or "empty")
             return
@@ -450,10 +467,17 @@ class Listener:
     # ----------------------------------------------------------------- phase
 
     def _fail(self, message: str) -> None:
+        if self._stop.is_set():
+            log.debug("after stop: %s", message)
+            return
         self._set_phase(Phase.FAILED)
         self.events.on_error(message)
 
     def _update_phase(self) -> None:
+        with self._phase_lock:  # computed and reported as one step: the last report is current
+            self._update_phase_locked()
+
+    def _update_phase_locked(self) -> None:
         if self._phase in (Phase.FAILED, Phase.LOADING) and self._recognizer is None:
             return
         if self._mode is Mode.OFF:
@@ -471,9 +495,11 @@ class Listener:
         self._set_phase(phase)
 
     def _set_phase(self, phase: Phase) -> None:
-        if phase is not self._phase:
-            self._phase = phase
-            self.events.on_phase(phase)
+        """Report a new phase; a stopped listener reports nothing (another may run now)."""
+        with self._phase_lock:
+            if phase is not self._phase and not self._detached:
+                self._phase = phase
+                self.events.on_phase(phase)
 
 
 def _rms(block: np.ndarray) -> float:

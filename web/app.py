@@ -76,6 +76,7 @@ def create_app(conversation: Conversation, settings: WebSettings) -> FastAPI:
     limiter = RateLimiter(settings.commands_per_s, settings.command_burst)
     recordings: OrderedDict[str, Path] = OrderedDict()
     active: dict[str, str] = {}  # "id" of the recording running now, if it is ours
+    recording_switch = asyncio.Lock()  # a stop waits for a start still opening its file
     page = {route: _page_file(name) for route, (name, _) in PAGE_FILES.items()}
 
     def on_event(event: Event) -> None:
@@ -198,9 +199,10 @@ def create_app(conversation: Conversation, settings: WebSettings) -> FastAPI:
         recording_id = secrets.token_hex(8)
         folder = conversation.settings.recordings_dir
         path = folder / f"web-{recording_id}.mp4"
-        await run_in_threadpool(conversation.start_recording, path)
-        active["id"] = recording_id
-        recordings[recording_id] = path
+        async with recording_switch:
+            await run_in_threadpool(conversation.start_recording, path)
+            active["id"] = recording_id
+            recordings[recording_id] = path
         while len(recordings) > KEEP_RECORDINGS:
             recordings.popitem(last=False)
         return {"id": recording_id, "recording": True}
@@ -208,8 +210,9 @@ def create_app(conversation: Conversation, settings: WebSettings) -> FastAPI:
     @app.delete("/api/recording", dependencies=command, tags=["recording"])
     async def stop_recording() -> dict[str, Any]:
         """Finish the recording; returns the URL to download it from."""
-        recording_id = active.pop("id", None)
-        path = await run_in_threadpool(conversation.stop_recording)
+        async with recording_switch:
+            recording_id = active.pop("id", None)
+            path = await run_in_threadpool(conversation.stop_recording)
         if recording_id is None or path is None:
             raise ApiError(409, "nothing is being recorded; POST /api/recording starts it")
         return {"id": recording_id, "url": f"/api/recordings/{recording_id}.mp4"}

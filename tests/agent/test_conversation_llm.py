@@ -4,13 +4,18 @@ by sentence, a barge-in stops the stream, the transcript keeps the raw output, /
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import agent.conversation
 from agent import Conversation
-from agent.events import ComponentStateChanged, PlanStarted, ReplyReady
+from agent.events import ComponentStateChanged, Interrupted, PlanStarted, ReplyReady
+from contracts import Plan, Step, Utterance
+from intents import Interpreter
+from intents.stream import PlanPart, PlanReady, PlanStream, ReplySentence
 from tests.agent._helpers import EventLog, make_settings, wait_until
 from tests.llm.chat_server import ChatServer, answer_json
 
@@ -147,5 +152,96 @@ def test_a_dead_server_leaves_the_conversation_as_it_was(tmp_path: Path) -> None
         assert reply.text == plan.reply and reply.final
         state = conversation.status().component("llm")
         assert state is not None and state.startswith("unavailable: cannot list the models")
+    finally:
+        conversation.stop()
+
+
+class OneSentenceTooLate(Interpreter):
+    """A decoder that finishes one more sentence after it was cancelled, as the router's stream
+    may (it notices a barge-in on its next poll)."""
+
+    def interpret(self, text: str) -> Plan:
+        return Plan(steps=[Step(intent="smile")], source="llm", text=text)
+
+    def interpret_stream(self, text: str) -> PlanStream:
+        cancelled = threading.Event()
+
+        def parts() -> Iterator[PlanPart]:
+            yield PlanReady(plan=self.interpret(text))
+            yield ReplySentence(text="첫 문장이에요.", final=False)
+            cancelled.wait(10)
+            yield ReplySentence(text="늦은 문장이에요.", final=True)
+
+        return PlanStream(parts(), on_cancel=cancelled.set)
+
+
+def test_a_sentence_decoded_after_the_barge_in_is_not_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(agent.conversation, "build_interpreter",
+                        lambda *args, **kwargs: OneSentenceTooLate())
+    conversation = Conversation(make_settings(tmp_path))
+    log = EventLog()
+    conversation.subscribe(log)
+    conversation.start()
+    try:
+        conversation.submit("이야기 해줘")
+        wait_until(lambda: log.of(ReplyReady), what="the first sentence")
+        conversation.interrupt("voice")
+        assert conversation.wait_reply(5.0)
+    finally:
+        conversation.stop()
+    assert [reply.text for reply in log.of(ReplyReady)] == ["첫 문장이에요."]
+    assert len(log.of(Interrupted)) == 2  # the submit's own barge-in, then the voice's
+
+
+class WaitsForItsBargeIn(Interpreter):
+    """A reply that streams until it is cancelled; keeps every stream it made."""
+
+    def __init__(self) -> None:
+        self.streams: dict[str, PlanStream] = {}
+
+    def interpret(self, text: str) -> Plan:
+        return Plan(steps=[Step(intent="nod")], source="llm", text=text)
+
+    def interpret_stream(self, text: str) -> PlanStream:
+        cancelled = threading.Event()
+
+        def parts() -> Iterator[PlanPart]:
+            yield PlanReady(plan=self.interpret(text))
+            cancelled.wait(10)
+
+        stream = PlanStream(parts(), on_cancel=cancelled.set)
+        self.streams[text] = stream
+        return stream
+
+
+def test_of_two_submits_at_once_the_later_cancels_the_earlier_reply(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second utterance barges in between the first one's barge-in and the moment the
+    first one notes it: the first reply must still count as interrupted."""
+    interpreter = WaitsForItsBargeIn()
+    monkeypatch.setattr(agent.conversation, "build_interpreter", lambda *a, **k: interpreter)
+    conversation = Conversation(make_settings(tmp_path))
+    second_barged_in = threading.Event()
+    second: list[threading.Thread] = []
+
+    def second_utterance_now(event: object) -> None:
+        if isinstance(event, Interrupted) and event.reason == "web":
+            second_barged_in.set()
+        elif isinstance(event, Interrupted) and not second:
+            utterance = Utterance(text="두 번째", source="web")
+            second.append(threading.Thread(target=conversation.submit, args=(utterance,)))
+            second[0].start()
+            second_barged_in.wait(0.5)  # as long as it may take, unless the first holds it off
+
+    conversation.start()
+    try:
+        conversation.subscribe(second_utterance_now)
+        conversation.submit("첫 번째")
+        second[0].join(10)
+        streams = interpreter.streams
+        assert streams["첫 번째"].cancelled and not streams["두 번째"].cancelled
     finally:
         conversation.stop()

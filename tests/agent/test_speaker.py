@@ -356,14 +356,38 @@ def test_a_barge_in_during_a_sentence_start_still_ends_the_speech(tmp_path: Path
     try:
         conversation.subscribe(barge_in)
         conversation.play(talk(LONG))
-        wait_until(lambda: interrupted and speaking_states(log)[-1:] == [False],
-                   what="silence after the barge-in")
+        wait_until(lambda: interrupted, what="the first sound and the barge-in")
         shown_after = time.monotonic() + 0.15
-        wait_until(lambda: conversation.latest_frame().t > shown_after, what="later frames")
-        assert speaking_states(log)[-1] is False
+        wait_until(lambda: (frame := conversation.latest_frame()) is not None
+                   and frame.t > shown_after, what="later frames")
+        assert speaking_states(log) == [], "a line cut before it was heard never speaks"
         assert mouth_open(conversation) < 0.05
         stream = PacedStream.instances[-1]
         last = stream.last_sound_at()
         assert last is None or last - (interrupted[0] + stream.latency) <= 0.100
+    finally:
+        assembly.stop()
+
+
+def test_sentences_of_an_interrupted_reply_that_arrive_late_are_not_spoken(
+    tmp_path: Path,
+) -> None:
+    """An LLM stream notices a barge-in on its next poll: a sentence it finished meanwhile still
+    arrives for the interrupted plan, and must stay unsaid."""
+    conversation, assembly, log = start(tmp_path)
+    try:
+        stream = PacedStream.instances[-1]
+        plan_id = conversation.play(Plan(steps=[Step(intent="smile")], source="script"))
+        conversation.publish(ReplyReady(LONG, plan_id))
+        wait_until(lambda: speaking_states(log) == [True], what="speaking")
+        conversation.interrupt("typed")
+        cut_at = time.monotonic() + stream.latency
+        conversation.publish(ReplyReady("A sentence that came too late.", plan_id, final=True))
+        count = len(stream.blocks)
+        second = int(stream.samplerate / stream.blocksize)
+        wait_until(lambda: len(stream.blocks) > count + 2 * second, what="two seconds of output")
+        assert speaking_states(log) == [True, False]
+        last = stream.last_sound_at()  # None: the cut came before the first sound block
+        assert last is None or last - cut_at <= 0.100
     finally:
         assembly.stop()

@@ -107,18 +107,25 @@ def test_the_cue_changes_the_face_brows_up_mouth_closed(tmp_path: Path) -> None:
         )
 
 
-def test_nothing_is_heard_while_the_avatar_speaks(tmp_path: Path, smile_audio: np.ndarray) -> None:
-    """The same audio that barges in above is ignored while `SpeakingChanged(True)` holds."""
+@pytest.mark.parametrize("opened", ["before", "while"])
+def test_nothing_is_heard_while_the_avatar_speaks(
+    tmp_path: Path, smile_audio: np.ndarray, opened: str
+) -> None:
+    """The same audio that barges in above is ignored while `SpeakingChanged(True)` holds, also
+    by a microphone opened after the avatar began to speak (`/voice on`, `/mic use`)."""
     log = EventLog()
-    settings = voice_settings(tmp_path)
+    settings = voice_settings(tmp_path, mode="handsfree" if opened == "before" else "off")
     conversation = Conversation(settings)
     conversation.subscribe(log)
     quiet = VoiceListener(settings, "kiosk",
                           source_factory=lambda: FileSource(samples=smile_audio, paced=True))
     with Assembly(conversation, []):
         quiet.start(conversation)
+        assert quiet.mode.value == ("handsfree" if opened == "before" else "off")
         # the speaker says it is talking before the speech (0.6 s into the paced file) begins
         conversation.publish(SpeakingChanged(speaking=True, plan_id=1))
+        if opened == "while":
+            quiet.set_mode("handsfree")
         try:
             assert quiet.wait_until_done(DECODE_S)
         finally:

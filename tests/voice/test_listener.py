@@ -4,6 +4,8 @@ hands-free hears everything, push-to-talk one utterance per key press, off and m
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -221,3 +223,64 @@ def test_partial_transcripts_arrive_while_a_long_utterance_is_spoken(
     assert partials, "no partial transcript during 4 s of speech"
     assert all(count == 0 for _, count in partials)  # all of them before the final one
     assert partials[0][0].lower().startswith("please")
+
+
+def test_the_avatar_starting_to_speak_mid_utterance_mutes_without_waiting(
+    two_commands: np.ndarray, recognizer: WhisperRecognizer
+) -> None:
+    """The speech state changes on the speaker's thread, which may itself wait on what the
+    capture thread's callback started (a barge-in): `mute` must not wait for the capture thread,
+    and the speech heard so far is dropped."""
+
+    class MutedMeanwhile(Collected):
+        def __init__(self) -> None:
+            super().__init__()
+            self.mute_returned: list[bool] = []
+
+        def on_speech_started(self, at: float) -> None:
+            super().on_speech_started(at)
+            if not self.mute_returned:
+                other = threading.Thread(target=listener.mute, args=(True,))
+                other.start()
+                other.join(5.0)
+                self.mute_returned.append(not other.is_alive())
+
+    events = MutedMeanwhile()
+    listener = Listener(FileSource(samples=two_commands), Segmenter(SileroVad()), recognizer,
+                        events, mode=Mode.HANDS_FREE, partial_interval_s=0.0)
+    listener.start()
+    try:
+        assert listener.wait_until_done(DONE_S)
+    finally:
+        listener.stop()
+    assert events.mute_returned == [True]
+    assert [kind for kind, _ in events.log] == ["start"] and events.heard == []
+    assert events.phases[-1] is Phase.MUTED
+
+
+def test_a_listener_stopped_while_its_model_loads_reports_nothing_afterwards() -> None:
+    release = threading.Event()
+
+    def slow_model() -> object:  # a large model still loading when the user turns voice off
+        release.wait(30)
+        return object()
+
+    events = Collected()
+    source = FileSource(samples=np.zeros(16_000, dtype=np.float32), paced=True)
+    listener = Listener(source, Segmenter(SileroVad()), slow_model, events,  # type: ignore[arg-type]
+                        mode=Mode.HANDS_FREE)
+    listener.start()
+    wait_for(lambda: events.phases == [Phase.LOADING])
+    listener.stop()  # the loading thread outlives the stop's join
+    release.set()
+    wait_for(lambda: not [t for t in threading.enumerate() if t.name == "voice-recognize"])
+    assert listener.recognizer is not None  # it loaded, after the stop
+    assert events.phases == [Phase.LOADING]
+    assert events.log == []
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)

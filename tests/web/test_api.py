@@ -8,11 +8,13 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import av
+import httpx
 import numpy as np
 import pytest
 from PIL import Image
@@ -302,6 +304,39 @@ def test_record_then_download_the_mp4_by_its_id(served: Served) -> None:
             response = http.get(f"/api/recordings/{name}")
             assert response.status_code == 404 and "error" in response.json()
 
+
+
+def test_a_stop_sent_while_the_start_still_opens_its_file_stops_that_recording(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversation = served.conversation
+    entered, release = threading.Event(), threading.Event()
+    real_start = conversation.start_recording
+
+    def slow_start(path: Path) -> None:  # a slow disk: the mp4 takes a while to open
+        entered.set()
+        release.wait(10)
+        real_start(path)
+
+    monkeypatch.setattr(conversation, "start_recording", slow_start)
+    answers: dict[str, httpx.Response] = {}
+
+    def send(method: str) -> None:
+        with client(served.url) as http:
+            answers[method] = http.request(method, "/api/recording")
+
+    start = threading.Thread(target=send, args=("POST",))
+    start.start()
+    assert entered.wait(10)
+    stop = threading.Thread(target=send, args=("DELETE",))
+    stop.start()
+    stop.join(1.0)  # answered at once only if it did not wait for the start
+    release.set()
+    start.join(10)
+    stop.join(10)
+    assert answers["POST"].status_code == 200 and answers["DELETE"].status_code == 200
+    assert answers["DELETE"].json()["id"] == answers["POST"].json()["id"]
+    assert conversation.status().recording is None
 
 def test_openapi_and_the_offline_docs(served: Served) -> None:
     with client(served.url) as http:
