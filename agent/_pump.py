@@ -60,6 +60,9 @@ class FramePump:
         self._pending: dict[int, float] = {}
         self._latest: Frame | None = None
         self._recorder: Recorder | None = None
+        self._switch = threading.RLock()
+        """Held through a whole recording start or stop (opening an mp4 takes a while): a stop
+        during a start finishes that recording, two starts never leave one unclosed."""
 
     def attach(self, player: Player) -> None:
         """Render from `player` (before `start`)."""
@@ -97,16 +100,18 @@ class FramePump:
 
     def start_recording(self, path: Path, size: tuple[int, int]) -> None:
         """Record delivered frames to `path` at the target rate, sized `size` (w, h)."""
-        self.stop_recording()
-        recorder = Recorder(path, self._fps, size)
-        with self._lock:
-            self._recorder = recorder
+        with self._switch:
+            self.stop_recording()
+            recorder = Recorder(path, self._fps, size)
+            with self._lock:
+                self._recorder = recorder
 
     def stop_recording(self) -> Path | None:
         """Finish the recording; its path, or None when none ran."""
-        with self._lock:
-            recorder, self._recorder = self._recorder, None
-        return recorder.close() if recorder is not None else None
+        with self._switch:
+            with self._lock:
+                recorder, self._recorder = self._recorder, None
+            return recorder.close() if recorder is not None else None
 
     def hear(self, event: Event) -> None:
         """Bus subscriber: the speech the avatar plays goes into a running recording."""

@@ -132,11 +132,17 @@ class WindowSupervisor:
         return int(sink.stats().displayed_seq < self._submitted_seq)
 
     def check(self, now: float) -> None:
-        """Poll window events and state (at most 4 times per second); reopen when supervised."""
+        """Poll window events and state (at most 4 times per second); reopen when supervised.
+
+        The render loop calls it every tick, so it never waits: while a window opens (a process
+        start, up to seconds) on another thread, the frames go on and the next tick looks again.
+        """
         if now < self._next_check:
             return
-        self._next_check = now + CHECK_INTERVAL_S
-        with self._lock:
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            self._next_check = now + CHECK_INTERVAL_S
             sink = self._sink
             if sink is None:
                 return
@@ -149,9 +155,21 @@ class WindowSupervisor:
             if state == "open" and now - self._open_since >= STABLE_AFTER_S:
                 self._backoff = self._first_backoff
             if self._supervised and state in RESTARTABLE and now >= self._retry_at:
-                self._restart(now)
+                self._retry_at = float("inf")  # until this restart has finished
+                threading.Thread(
+                    target=self._restart, args=(now,), name="avatar-window-restart", daemon=True
+                ).start()
+        finally:
+            self._lock.release()
 
     def _restart(self, now: float) -> None:
+        with self._lock:
+            if self._sink is not None:
+                self._reopen(now)
+            else:  # closed meanwhile: a later open is supervised again
+                self._retry_at = 0.0
+
+    def _reopen(self, now: float) -> None:
         assert self._sink is not None, "restart needs a sink"
         log.warning("window %s (%s); reopening (attempt %d)", self._state, self._reason,
                     self.restarts + 1)

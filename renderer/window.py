@@ -44,6 +44,9 @@ from renderer.window_types import (
 log = logging.getLogger("avatar.renderer")
 
 _START_POLL_S = 0.01
+_SUBMIT_WAIT_S = 0.002
+"""A frame waits this long for a `stats` reader on another thread (microseconds), never for a
+window start or close."""
 _STOP_WAIT_S = 2.0
 _MAX_PENDING_EVENTS = 256
 
@@ -164,7 +167,7 @@ class WindowSink:
 
     def submit(self, frame: Frame) -> None:
         """Make `frame` the one the window shows next; never blocks, drops it unless open."""
-        if not self._lock.acquire(blocking=False):
+        if not self._lock.acquire(timeout=_SUBMIT_WAIT_S):
             return  # start/close is swapping the buffer right now; this frame is stale anyway
         try:
             buffer, process = self._resources.buffer, self._resources.process
@@ -190,22 +193,26 @@ class WindowSink:
         return process.pid if process is not None else None
 
     def stats(self) -> WindowStats:
-        """What the window shows now (see `WindowStats`); defaults when never started."""
-        buffer = self._resources.buffer
-        if buffer is None:
-            return WindowStats()
-        h = buffer.header
-        return WindowStats(
-            displayed_seq=int(h["displayed_seq"]),
-            displayed_at=float(h["displayed_at"]),
-            frame_age_ms=float(h["frame_age_ms"]),
-            shown_fps=float(h["shown_fps"]),
-            frames_shown=int(h["frames_shown"]),
-            frames_submitted=int(h["write_count"]),
-            size=(int(h["window_w"]), int(h["window_h"])),
-            fullscreen=bool(h["fullscreen"]),
-            overlay=bool(h["overlay"]),
-        )
+        """What the window shows now (see `WindowStats`); defaults when never started or closed.
+
+        Read under the lock that `close` frees the shared memory under: a header view does not
+        keep the mapping alive, so reading it after the unmap would crash the process."""
+        with self._lock:
+            buffer = self._resources.buffer
+            if buffer is None:
+                return WindowStats()
+            h = buffer.header
+            return WindowStats(
+                displayed_seq=int(h["displayed_seq"]),
+                displayed_at=float(h["displayed_at"]),
+                frame_age_ms=float(h["frame_age_ms"]),
+                shown_fps=float(h["shown_fps"]),
+                frames_shown=int(h["frames_shown"]),
+                frames_submitted=int(h["write_count"]),
+                size=(int(h["window_w"]), int(h["window_h"])),
+                fullscreen=bool(h["fullscreen"]),
+                overlay=bool(h["overlay"]),
+            )
 
     def poll_events(self) -> list[WindowEvent]:
         """Events from the window since the last call, oldest first (at most the last 256)."""

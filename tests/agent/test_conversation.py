@@ -246,6 +246,38 @@ def test_default_recording_path_is_under_data_dir(
     assert path.parent == tmp_path / "data" / "recordings" and path.suffix == ".mp4"
 
 
+
+def test_a_stop_during_a_slow_start_finishes_that_recording(
+    conversation: tuple[Conversation, EventLog], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`/record stop` (or quitting) while `/record start` still opens its mp4 on a slow disk."""
+    import agent._pump
+    from agent.recording import Recorder
+
+    conv, _ = conversation
+    opening, opened = threading.Event(), threading.Event()
+
+    class SlowRecorder(Recorder):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            opening.set()
+            opened.wait(10)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(agent._pump, "Recorder", SlowRecorder)
+    target = tmp_path / "slow.mp4"
+    start = threading.Thread(target=conv.start_recording, args=(target,))
+    start.start()
+    assert opening.wait(10)
+    stopped: list[Path | None] = []
+    stop = threading.Thread(target=lambda: stopped.append(conv.stop_recording()))
+    stop.start()
+    stop.join(1.0)  # done by now only if it did not wait for the start
+    opened.set()
+    start.join(10)
+    stop.join(10)
+    assert stopped == [target]
+    assert conv.status().recording is None
+
 def test_set_engine(conversation: tuple[Conversation, EventLog], tmp_path: Path) -> None:
     conv, _ = conversation
     assert conv.engine_names() == ["auto", "liveportrait", "fallback"]

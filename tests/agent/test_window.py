@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,4 +150,54 @@ def test_exit_combination_and_keys_become_events() -> None:
         assert log.of(ExitRequested)[0].detail == "ctrl+shift+q"
         assert "f5" in [event.key for event in log.of(WindowKeyPressed)]
     finally:
+        window.close()
+
+
+def test_the_render_loop_does_not_wait_for_a_supervised_reopen() -> None:
+    """A kiosk whose window crashed reopens it off the render thread: opening a window (a
+    process start, seconds without a display) must not freeze the frames the web page shows."""
+    window = WindowSupervisor(
+        WindowSettings(size=(96, 96)), 30.0, EventBus(), supervised=True,
+        kiosk=KioskSettings(restart_backoff_s=0.1),
+    )
+    ticks, running = [0], threading.Event()
+
+    def render_loop() -> None:  # what the frame pump does after every frame
+        while running.is_set():
+            window.check(time.monotonic())
+            ticks[0] += 1
+            time.sleep(0.01)
+
+    loop = threading.Thread(target=render_loop)
+    try:
+        assert window.open() == "open"
+        sink = window.sink
+        assert sink is not None and sink.pid is not None
+        reopening, reopen = threading.Event(), threading.Event()
+        revive = sink.ensure_alive
+
+        def slow_revive() -> bool:
+            reopening.set()
+            reopen.wait(10)
+            return revive()
+
+        sink.ensure_alive = slow_revive  # type: ignore[method-assign]
+        running.set()
+        loop.start()
+        os.kill(sink.pid, signal.SIGKILL)
+        wait_until(reopening.is_set, what="the reopen to begin")
+        during = ticks[0]
+        try:
+            wait_until(lambda: ticks[0] >= during + 20, timeout=3.0, what="ticks")
+            ticked_during_the_reopen = True
+        except AssertionError:
+            ticked_during_the_reopen = False
+        reopen.set()
+        wait_until(lambda: window.state == "open", what="the window back")
+        assert ticked_during_the_reopen
+        assert window.restarts == 1
+    finally:
+        running.clear()
+        if loop.is_alive():
+            loop.join(10)
         window.close()

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -306,3 +307,49 @@ def _pid_alive(pid: int | None) -> bool:
         return False
     time.sleep(0)
     return True
+
+
+def test_stats_read_while_the_window_closes_finish_before_the_memory_is_freed(
+    window: WindowSink,
+) -> None:
+    """A header view does not keep the shared memory mapped: `close` on one thread must wait
+    for a `stats` read on another (the render loop asks every tick), or the read crashes the
+    process. The header is slowed down here so the read is still going when `close` starts."""
+    buffer, process = window._resources.buffer, window._resources.process
+    assert buffer is not None and process is not None
+    real, free = buffer.header, buffer.close
+    reading, go = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    class SlowHeader:  # the real values, read before the wait: the test itself never crashes
+        def __init__(self) -> None:
+            self.values = {name: real[name].copy() for name in real.dtype.names}
+
+        def __getitem__(self, name: str) -> np.ndarray:
+            if threading.current_thread().name == "stats-reader":
+                reading.set()
+                go.wait(10)
+            return self.values[name]
+
+    def freed() -> None:
+        order.append("freed")
+        free()
+
+    buffer.header = SlowHeader()  # type: ignore[assignment]
+    buffer.close = freed  # type: ignore[method-assign]
+    read: list[object] = []
+    reader = threading.Thread(
+        target=lambda: (read.append(window.stats()), order.append("read")), name="stats-reader"
+    )
+    reader.start()
+    assert reading.wait(10)
+    closer = threading.Thread(target=window.close)
+    closer.start()
+    wait_until(lambda: not process.is_alive(), timeout=10)  # close's last step is the memory
+    closer.join(0.5)
+    go.set()
+    reader.join(10)
+    closer.join(10)
+    assert order == ["read", "freed"]
+    assert read and read[0].size == (320, 240)
+    assert window.stats().frames_shown == 0  # closed: the defaults

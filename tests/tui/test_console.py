@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import agent.conversation
 from agent import Conversation, Settings, load_settings
 from agent.events import (
     ExitRequested,
@@ -21,7 +23,8 @@ from agent.events import (
 )
 from animator.fallback import FallbackEngine
 from animator.portrait import load_portrait
-from contracts import Frame
+from contracts import Frame, Plan, Step
+from intents import Interpreter
 from tests.tui._helpers import (
     PORTRAIT,
     TERMINAL_SIZE,
@@ -361,3 +364,45 @@ async def test_preview_draws_live_frames(app: ConsoleApp) -> None:
         rows = ["".join(s.text for s in preview.render_line(y)) for y in range(height)]
     assert {len(row) for row in rows} == {width}
     assert sum("▀" in row for row in rows) >= height // 2
+
+
+class Thinking(Interpreter):
+    """An LLM still thinking about a typed line: it answers when the test says so (or gives up
+    after 10 s, which the test notices)."""
+
+    def __init__(self) -> None:
+        self.asked = threading.Event()
+        self.answer = threading.Event()
+        self.gave_up = False
+
+    def interpret(self, text: str) -> Plan:
+        self.asked.set()
+        self.gave_up = not self.answer.wait(10)
+        return Plan(steps=[Step(intent="nod")], source="llm", text=text)
+
+
+async def test_a_quick_key_while_the_llm_thinks_leaves_the_console_responsive(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    thinking = Thinking()
+    monkeypatch.setattr(agent.conversation, "build_interpreter", lambda *a, **k: thinking)
+    conversation = Conversation(settings, window=False)
+    recorder = EventRecorder()
+    conversation.subscribe(recorder)
+    conversation.start()
+    try:
+        app = ConsoleApp(conversation)
+        async with app.run_test(size=TERMINAL_SIZE) as pilot:
+            await enter(pilot, "오늘 뭐 했어?")
+            await wait_until(pilot, thinking.asked.is_set, "the typed line to reach the LLM")
+            await pilot.press("f1", "x")
+            await wait_until(pilot, lambda: app.screen.query_one(CommandInput).value == "x",
+                             "typing while the LLM thinks")
+            thinking.answer.set()
+            await wait_until(
+                pilot, lambda: [e.plan.intents for e in recorder.of_type(PlanStarted)]
+                == [["nod"], ["smile"]], "the answer, then the quick key's smile",
+            )
+        assert not thinking.gave_up, "the console froze until the LLM gave up"
+    finally:
+        conversation.stop()

@@ -24,7 +24,7 @@ from textual.widgets import Footer
 
 from agent.events import Status
 from agent.listener import CUE_RELEASE, LISTENING_CUE
-from contracts import INTENTS
+from contracts import INTENTS, Plan
 from tui import messages
 from tui.command_runner import CommandOutcome, run_command
 from tui.commands import CommandError, ParsedCommand, is_command, parse_command
@@ -151,7 +151,13 @@ class MainScreen(Screen[None]):
     def play_intent(self, intent: str) -> None:
         """Play one expression of the vocabulary now, at its default intensity."""
         if intent in INTENTS:
-            self.conversation.play(intent_plan(intent))  # type: ignore[arg-type]
+            self._play(intent_plan(intent))  # type: ignore[arg-type]
+
+    def _play(self, plan: Plan) -> None:
+        """Play `plan` from a worker: `play` waits while a typed line is still being understood
+        (an LLM may think for seconds), and the console must not freeze meanwhile."""
+        self.run_worker(partial(self.conversation.play, plan), thread=True, group="play",
+                        name="play")
 
     def action_push_to_talk(self) -> None:
         """Listen for one spoken command (a worker: the first press may open the microphone)."""
@@ -254,7 +260,7 @@ class MainScreen(Screen[None]):
         """Quick keys work in the pygame window too (with their default keys, F1..F8)."""
         quick = next((q for q in QUICK_KEYS if q.key == message.event.key), None)
         if quick is not None:
-            self.conversation.play(quick.plan())
+            self._play(quick.plan())
 
     def on_exit_requested(self, message: messages.ExitRequested) -> None:
         """The operator's exit combination or a signal ends the console."""
