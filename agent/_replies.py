@@ -22,6 +22,8 @@ log = logging.getLogger("avatar.agent")
 
 STOP_WAIT_S = 2.0
 """Longest wait for a cancelled stream to end (it normally takes one token, a few ms)."""
+TURN_POLL_S = 0.05
+"""How often a later plan waiting for the conversation's turn looks whether it was cancelled."""
 
 StartPlan = Callable[[Plan, Utterance | None, float], int]
 
@@ -33,14 +35,20 @@ class ReplyStreams:
         bus: where `ReplyReady` goes and `Interrupted` comes from.
         start_plan: plays a plan now and returns its id (the conversation's own).
         transcript: the session transcript (a callable: it exists only once started).
+        turn: the conversation's turn lock, which every plan start holds.
     """
 
     def __init__(
-        self, bus: EventBus, start_plan: StartPlan, transcript: Callable[[], Transcript]
+        self,
+        bus: EventBus,
+        start_plan: StartPlan,
+        transcript: Callable[[], Transcript],
+        turn: threading.RLock,
     ) -> None:
         self._bus = bus
         self._start_plan = start_plan
         self._transcript = transcript
+        self._turn = turn
         self._lock = threading.Lock()
         self._current: PlanStream | None = None
         self._thread: threading.Thread | None = None
@@ -116,14 +124,29 @@ class ReplyStreams:
         try:
             for part in stream:
                 if isinstance(part, PlanReady):
-                    if not stream.cancelled:
-                        plan_id = self._start_plan(part.plan, utterance, 0.0)
+                    started = self._start_unless_cancelled(stream, part.plan, utterance)
+                    plan_id = started if started is not None else plan_id
                 elif not (stream.cancelled and isinstance(part, ReplySentence)):
                     self._record(part, plan_id)  # a sentence decoded after the barge-in is unsaid
         except Exception:  # a broken stream ends this reply, never the conversation
             log.exception("the reply stream failed")
         finally:
             self._forget(stream)
+
+    def _start_unless_cancelled(
+        self, stream: PlanStream, plan: Plan, utterance: Utterance | None
+    ) -> int | None:
+        """Start a later plan of `stream` unless a barge-in cancelled it; checked and started in
+        the conversation's turn, so a plan played after the barge-in always comes after this one.
+        The turn is waited for in short steps: a submit holding it may be waiting for this
+        thread, having cancelled the stream first."""
+        while not self._turn.acquire(timeout=TURN_POLL_S):
+            if stream.cancelled:
+                return None
+        try:
+            return None if stream.cancelled else self._start_plan(plan, utterance, 0.0)
+        finally:
+            self._turn.release()
 
     def _record(self, part: PlanPart, plan_id: int | None) -> None:
         transcript = self._transcript()

@@ -104,7 +104,7 @@ class Conversation:
         self._transcript: Transcript | None = None
         self._interpreter: Interpreter | None = None
         self._replies = ReplyStreams(
-            self._bus, self._start, lambda: self._require(self._transcript)
+            self._bus, self._start, lambda: self._require(self._transcript), self._turn
         )
         self._player: Player | None = None
         self._engine_name: str = settings.engine

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -245,3 +245,60 @@ def test_of_two_submits_at_once_the_later_cancels_the_earlier_reply(
         assert streams["첫 번째"].cancelled and not streams["두 번째"].cancelled
     finally:
         conversation.stop()
+
+
+class CheckedJustBeforeABargeIn(PlanStream):
+    """A stream whose next cancel check, on the reply thread, is followed at once by `hook` (a
+    barge-in): the check says "go on", then the barge-in happens before the plan starts."""
+
+    hook: Callable[[], None] | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        value = super().cancelled
+        if self.hook is not None and threading.current_thread().name == "avatar-reply":
+            hook, self.hook = self.hook, None
+            hook()
+        return value
+
+
+def test_a_plan_played_after_a_barge_in_is_not_replaced_by_a_late_llm_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kiosk's attract loop plays a cue while an LLM reply is about to start its full plan."""
+    first = Plan(steps=[Step(intent="nod")], source="llm", text="안녕")
+    full = Plan(steps=[Step(intent="nod"), Step(intent="smile")], source="llm", text="안녕")
+    cue = Plan(steps=[Step(intent="wink")], source="script")
+    conversation = Conversation(make_settings(tmp_path))
+    log = EventLog()
+    conversation.subscribe(log)
+    attract: list[threading.Thread] = []
+
+    def attract_cue_now() -> None:
+        utterance = Utterance(text="어서 오세요", source="attract")
+        attract.append(threading.Thread(target=conversation.play, args=(cue, utterance)))
+        attract[0].start()
+        attract[0].join(1.0)  # it plays at once unless it waits for the reply's plan
+
+    class Streaming(Interpreter):
+        def interpret(self, text: str) -> Plan:
+            return first
+
+        def interpret_stream(self, text: str) -> PlanStream:
+            def parts() -> Iterator[PlanPart]:
+                yield PlanReady(plan=first)
+                stream.hook = attract_cue_now
+                yield PlanReady(plan=full)
+
+            stream = CheckedJustBeforeABargeIn(parts())
+            return stream
+
+    monkeypatch.setattr(agent.conversation, "build_interpreter", lambda *a, **k: Streaming())
+    conversation.start()
+    try:
+        conversation.submit("안녕")
+        assert conversation.wait_reply(10.0)
+        attract[0].join(10)
+    finally:
+        conversation.stop()
+    assert log.of(PlanStarted)[-1].plan is cue
