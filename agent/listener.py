@@ -28,7 +28,8 @@ from agent.events import (
     WindowKeyPressed,
 )
 from contracts import Plan, Step, Utterance
-from voice.listener import Heard, Listener, ListenerEvents, Mode, Phase
+from voice.listener import Listener
+from voice.listener_events import Heard, ListenerEvents, Mode, Phase
 from voice.sources import AudioSource, InputDevice, MicrophoneSource, list_input_devices
 from voice.wake import strip_wake_name
 
@@ -98,7 +99,7 @@ class VoiceMeter:
 
     Attributes:
         mode: "off", "ptt" or "handsfree".
-        phase: the listening indicator (`voice.listener.Phase` value).
+        phase: the listening indicator (`voice.listener_events.Phase` value).
         level: input level 0..1.
         overflows: audio blocks lost so far.
         state: the one-line state (same as the last `ComponentStateChanged`).

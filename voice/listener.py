@@ -10,7 +10,6 @@ listener knows nothing about the conversation it feeds.
 
 from __future__ import annotations
 
-import enum
 import logging
 import math
 import queue
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from voice.audio import SAMPLE_RATE
+from voice.listener_events import Heard, ListenerEvents, Mode, Phase
 from voice.recognizer import Recognizer, Transcript
 from voice.sources import AudioDeviceError, AudioSource
 from voice.vad import Segmenter, SpeechEnd, SpeechStart
@@ -39,76 +39,6 @@ the decode has overlapped the wait (on a slow CPU that hides most of the decode)
 PARTIAL_MAX_RTF = 0.5
 """Partials are skipped while decoding takes more than half the audio's duration: on a slow or
 busy machine they would only delay the final transcript."""
-
-
-class Mode(enum.StrEnum):
-    """When the listener acts on speech."""
-
-    OFF = "off"
-    PUSH_TO_TALK = "ptt"
-    HANDS_FREE = "handsfree"
-
-
-class Phase(enum.StrEnum):
-    """What the listener is doing now (the console's listening indicator)."""
-
-    OFF = "off"
-    LOADING = "loading"
-    IDLE = "idle"  # push-to-talk, waiting for the key
-    LISTENING = "listening"  # gate open, no speech yet
-    HEARING = "hearing"  # speech in progress
-    RECOGNIZING = "recognizing"
-    MUTED = "muted"  # the avatar is speaking
-    FAILED = "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class Heard:
-    """A recognised utterance.
-
-    Attributes:
-        transcript: text, language and confidence.
-        start: stream seconds where the speech began.
-        end: stream seconds where it ended.
-        started_at: wall-clock time (`time.time()`) the speech began.
-        ended_at: wall-clock time it ended.
-        decided_at: `time.monotonic()` when the VAD decided the utterance was over.
-    """
-
-    transcript: Transcript
-    start: float
-    end: float
-    started_at: float
-    ended_at: float
-    decided_at: float
-
-
-class ListenerEvents:
-    """Callbacks from the listener's threads; override the ones you need. Must not block."""
-
-    def on_phase(self, phase: Phase) -> None:
-        """The listening indicator changed."""
-
-    def on_level(self, level: float, overflows: int) -> None:
-        """Input level 0..1 (−60..0 dBFS), about ten times a second, and lost blocks so far."""
-
-    def on_speech_started(self, at: float) -> None:
-        """Speech began (`time.monotonic()` of the decision)."""
-
-    def on_speech_ended(self, at: float, duration_s: float) -> None:
-        """Speech ended (`time.monotonic()` of the decision) after `duration_s` of speech."""
-
-    def on_partial(self, text: str) -> None:
-        """A partial transcript of the utterance still being spoken."""
-
-    def on_heard(self, heard: Heard) -> None:
-        """A final transcript with text."""
-
-    def on_rejected(self, reason: str) -> None:
-        """An utterance gave no usable text (noise, a phantom line)."""
-
-    def on_error(self, message: str) -> None:
-        """The microphone or the recognizer failed; the message says what to do."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,8 @@ import pytest
 from agent.listener import command_prompt
 from models.whisper import EMBEDDED_WHISPER, usable_whisper_dir
 from tests.voice._speech import compose, say
-from voice.listener import Heard, Listener, ListenerEvents, Mode, Phase
+from voice.listener import Listener
+from voice.listener_events import Heard, ListenerEvents, Mode, Phase
 from voice.recognizer import RecognizerOptions, WhisperRecognizer
 from voice.sources import FileSource
 from voice.vad import Segmenter, SileroVad

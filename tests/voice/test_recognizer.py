@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from models.whisper import EMBEDDED_WHISPER, embedded_whisper_dir
-from voice.listener import Listener, ListenerEvents, Phase
+from voice.listener import Listener
+from voice.listener_events import ListenerEvents, Phase
 from voice.loading import ENGLISH_ONLY_NOTE, choose_model
 from voice.recognizer import (
     MultilingualModelNeeded,
